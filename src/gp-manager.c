@@ -1,0 +1,378 @@
+#include "config.h"
+
+#include <unistd.h>
+
+#include "gp-dbus.h"
+#include "gp-error.h"
+#include "gp-manager.h"
+#include "gp-names.h"
+#include "gp-relation.h"
+
+/* Unique names are never reused on a bus, so a sender's uid can be cached;
+ * the cache is dropped when it grows, which bounds it against many
+ * short-lived clients. */
+#define UID_CACHE_MAX 1024
+
+struct _GpManager
+{
+  GObject parent_instance;
+
+  GpStore *store;
+  GpLimits limits;
+  GHashTable *relations; /* name -> GpRelation, only those on the bus */
+
+  GDBusConnection *connection;
+  GDBusObjectManagerServer *server;
+  GpDbusManager *iface;
+  GHashTable *uid_cache; /* unique name -> uid */
+};
+
+G_DEFINE_TYPE (GpManager, gp_manager, G_TYPE_OBJECT)
+
+/* The query methods are open to everyone; every other method of our
+ * interfaces is privileged, so a method added later is closed by default. */
+static const char *const open_methods[] = {
+  "IpMap", "BrickMap", "PeerInfo", "RetrieveRemote", "VolumeBricks", NULL,
+};
+
+static void
+gp_manager_finalize (GObject *object)
+{
+  GpManager *self = GP_MANAGER (object);
+
+  g_clear_pointer (&self->relations, g_hash_table_unref);
+  g_clear_pointer (&self->uid_cache, g_hash_table_unref);
+  g_clear_object (&self->iface);
+  g_clear_object (&self->server);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (gp_manager_parent_class)->finalize (object);
+}
+
+static void
+gp_manager_class_init (GpManagerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gp_manager_finalize;
+}
+
+static void
+gp_manager_init (GpManager *self)
+{
+  self->relations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->uid_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* ---- privilege ------------------------------------------------------------ */
+
+static gboolean
+caller_uid (GpManager *self, const char *sender, guint32 *uid)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer cached;
+
+  if (g_hash_table_lookup_extended (self->uid_cache, sender, NULL, &cached))
+    {
+      *uid = GPOINTER_TO_UINT (cached);
+      return TRUE;
+    }
+  reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "GetConnectionUnixUser", g_variant_new ("(s)", sender),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, &error);
+  if (reply == NULL)
+    {
+      g_warning ("Could not look up the uid of %s: %s", sender, error->message);
+      return FALSE;
+    }
+  g_variant_get (reply, "(u)", uid);
+  if (g_hash_table_size (self->uid_cache) >= UID_CACHE_MAX)
+    g_hash_table_remove_all (self->uid_cache);
+  g_hash_table_insert (self->uid_cache, g_strdup (sender), GUINT_TO_POINTER (*uid));
+  return TRUE;
+}
+
+/* Root, or whoever runs the daemon: on the system bus that is root too;
+ * on a private or session bus it is the user who started it. */
+static gboolean
+authorize_method (GDBusInterfaceSkeleton *iface, GDBusMethodInvocation *invocation,
+                  GpManager *self)
+{
+  const char *method = g_dbus_method_invocation_get_method_name (invocation);
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  guint32 uid;
+
+  if (g_strv_contains (open_methods, method) ||
+      g_strcmp0 (g_dbus_method_invocation_get_interface_name (invocation),
+                 "org.freedesktop.DBus.Properties") == 0)
+    return TRUE;
+  if (sender && caller_uid (self, sender, &uid) && (uid == 0 || uid == geteuid ()))
+    return TRUE;
+  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
+                                         G_DBUS_ERROR_ACCESS_DENIED,
+                                         "%s changes gluster-peer state and is "
+                                         "only for root", method);
+  return FALSE;
+}
+
+/* ---- relations -------------------------------------------------------------- */
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+sync_relations (GpManager *self)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->relations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (paths, (gpointer) gp_relation_get_path (value));
+  g_ptr_array_sort (paths, compare_strings);
+  g_ptr_array_add (paths, NULL);
+  gp_dbus_manager_set_relations (self->iface, (const char *const *) paths->pdata);
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
+}
+
+static GpRelation *
+relation_new (GpManager *self, const char *name)
+{
+  GpRelation *relation = gp_relation_new (name, self->store, self->server, &self->limits);
+
+  g_signal_connect (gp_relation_get_interface (relation), "g-authorize-method",
+                    G_CALLBACK (authorize_method), self);
+  return relation;
+}
+
+/* A new relation joins the table only once a call has published it. */
+static GpRelation *
+relation_lookup_or_new (GpManager *self, const char *name)
+{
+  GpRelation *relation = g_hash_table_lookup (self->relations, name);
+
+  return relation ? g_object_ref (relation) : relation_new (self, name);
+}
+
+static void
+relation_settle (GpManager *self, GpRelation *relation)
+{
+  const char *name = gp_relation_get_name (relation);
+
+  if (gp_relation_is_exported (relation) && !g_hash_table_contains (self->relations, name))
+    {
+      g_hash_table_insert (self->relations, (gpointer) name, g_object_ref (relation));
+      sync_relations (self);
+    }
+  else if (!gp_relation_is_exported (relation) && g_hash_table_contains (self->relations, name))
+    {
+      g_hash_table_remove (self->relations, name);
+      sync_relations (self);
+    }
+}
+
+/* ---- Manager methods ---------------------------------------------------------- */
+
+static gboolean
+fail (GDBusMethodInvocation *invocation, GError *error)
+{
+  g_debug ("%s failed: %s", g_dbus_method_invocation_get_method_name (invocation),
+           error->message);
+  g_dbus_method_invocation_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_relation_created (GpDbusManager *iface, GDBusMethodInvocation *invocation,
+                         const char *relation_arg, GpManager *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpRelation) relation = NULL;
+  g_autofree char *name = NULL, *id = NULL;
+
+  if (!gp_relation_parse (relation_arg, &name, &id, &error))
+    return fail (invocation, error);
+  relation = relation_lookup_or_new (self, name);
+  if (!gp_relation_created (relation, id, &error))
+    return fail (invocation, error);
+  relation_settle (self, relation);
+  gp_dbus_manager_complete_relation_created (iface, invocation, gp_relation_get_path (relation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_unit_joined (GpDbusManager *iface, GDBusMethodInvocation *invocation,
+                    const char *relation_arg, const char *unit_name, GpManager *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpRelation) relation = NULL;
+  g_autofree char *name = NULL, *id = NULL;
+  GpUnit *unit;
+
+  if (!gp_relation_parse (relation_arg, &name, &id, &error) ||
+      !gp_unit_name_validate (unit_name, &error))
+    return fail (invocation, error);
+  relation = relation_lookup_or_new (self, name);
+  unit = gp_relation_unit_joined (relation, id, unit_name, &error);
+  if (unit == NULL)
+    return fail (invocation, error);
+  relation_settle (self, relation);
+  gp_dbus_manager_complete_unit_joined (iface, invocation, gp_unit_get_path (unit));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_unit_changed (GpDbusManager *iface, GDBusMethodInvocation *invocation,
+                     const char *relation_arg, const char *unit_name, GVariant *settings,
+                     GpManager *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpRelation) relation = NULL;
+  g_autofree char *name = NULL, *id = NULL;
+  GpUnit *unit;
+
+  if (!gp_relation_parse (relation_arg, &name, &id, &error) ||
+      !gp_unit_name_validate (unit_name, &error))
+    return fail (invocation, error);
+  relation = relation_lookup_or_new (self, name);
+  unit = gp_relation_unit_changed (relation, id, unit_name, settings, &error);
+  if (unit == NULL)
+    return fail (invocation, error);
+  relation_settle (self, relation);
+  gp_dbus_manager_complete_unit_changed (iface, invocation, gp_unit_get_path (unit));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_unit_departed (GpDbusManager *iface, GDBusMethodInvocation *invocation,
+                      const char *relation_arg, const char *unit_name, GpManager *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL, *id = NULL;
+  GpRelation *relation;
+
+  if (!gp_relation_parse (relation_arg, &name, &id, &error) ||
+      !gp_unit_name_validate (unit_name, &error))
+    return fail (invocation, error);
+  relation = g_hash_table_lookup (self->relations, name);
+  if (relation && !gp_relation_unit_departed (relation, id, unit_name, &error))
+    return fail (invocation, error);
+  gp_dbus_manager_complete_unit_departed (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_relation_broken (GpDbusManager *iface, GDBusMethodInvocation *invocation,
+                        const char *relation_arg, GpManager *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GpRelation) relation = NULL;
+
+  if (!gp_relation_parse (relation_arg, &name, NULL, &error))
+    return fail (invocation, error);
+  relation = g_hash_table_lookup (self->relations, name);
+  if (relation)
+    g_object_ref (relation);
+  if (relation)
+    {
+      if (!gp_relation_broken (relation, &error))
+        return fail (invocation, error);
+      relation_settle (self, relation);
+    }
+  gp_dbus_manager_complete_relation_broken (iface, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* ---- start-up ------------------------------------------------------------------- */
+
+static void
+load_relation (const GpRelationRecord *record, gpointer user_data)
+{
+  GpManager *self = user_data;
+  g_autoptr(GError) error = NULL;
+  GpRelation *relation;
+
+  if (!gp_name_validate (record->name, "relation name", &error))
+    {
+      g_warning ("Skipping a stored relation: %s", error->message);
+      return;
+    }
+  relation = relation_new (self, record->name);
+  gp_relation_load (relation, record);
+  g_hash_table_insert (self->relations, (gpointer) gp_relation_get_name (relation), relation);
+}
+
+static void
+load_unit (const char *relation_name, const char *unit, GVariant *settings,
+           const char *const *bricks, gpointer user_data)
+{
+  GpManager *self = user_data;
+  GpRelation *relation = g_hash_table_lookup (self->relations, relation_name);
+
+  if (relation == NULL || !gp_unit_name_validate (unit, NULL))
+    {
+      g_warning ("Skipping stored unit “%s” of relation “%s”", unit, relation_name);
+      return;
+    }
+  gp_relation_load_unit (relation, unit, settings, bricks);
+}
+
+GpManager *
+gp_manager_new (GpStore *store, const GpLimits *limits, GError **error)
+{
+  g_autoptr(GpManager) self = g_object_new (GP_TYPE_MANAGER, NULL);
+  GHashTableIter iter;
+  gpointer value;
+
+  self->store = g_object_ref (store);
+  self->limits = *limits;
+  self->server = g_dbus_object_manager_server_new (GP_OBJECT_PATH_ROOT);
+  self->iface = gp_dbus_manager_skeleton_new ();
+  gp_dbus_manager_set_version (self->iface, PACKAGE_VERSION);
+
+  g_signal_connect (self->iface, "g-authorize-method", G_CALLBACK (authorize_method), self);
+  g_signal_connect (self->iface, "handle-relation-created", G_CALLBACK (handle_relation_created), self);
+  g_signal_connect (self->iface, "handle-unit-joined", G_CALLBACK (handle_unit_joined), self);
+  g_signal_connect (self->iface, "handle-unit-changed", G_CALLBACK (handle_unit_changed), self);
+  g_signal_connect (self->iface, "handle-unit-departed", G_CALLBACK (handle_unit_departed), self);
+  g_signal_connect (self->iface, "handle-relation-broken", G_CALLBACK (handle_relation_broken), self);
+
+  if (!gp_store_load (store, load_relation, load_unit, self, error))
+    return NULL;
+  g_hash_table_iter_init (&iter, self->relations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    gp_relation_export (value);
+  sync_relations (self);
+  return g_steal_pointer (&self);
+}
+
+void
+gp_manager_start (GpManager *self, GDBusConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->connection = g_object_ref (connection);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), connection,
+                                         GP_OBJECT_PATH_ROOT, &error))
+    g_error ("Could not export %s: %s", GP_OBJECT_PATH_ROOT, error->message);
+  g_dbus_object_manager_server_set_connection (self->server, connection);
+}
+
+void
+gp_manager_get_counts (GpManager *self, guint *relations, guint *units)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  *relations = g_hash_table_size (self->relations);
+  *units = 0;
+  g_hash_table_iter_init (&iter, self->relations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    *units += gp_relation_get_units (value)->len;
+}
