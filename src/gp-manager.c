@@ -29,6 +29,9 @@ struct _GpManager
 
 G_DEFINE_TYPE (GpManager, gp_manager, G_TYPE_OBJECT)
 
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 /* The query methods are open to everyone; every other method of our
  * interfaces is privileged, so a method added later is closed by default. */
 static const char *const open_methods[] = {
@@ -53,6 +56,12 @@ static void
 gp_manager_class_init (GpManagerClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gp_manager_finalize;
+
+  /* Emitted after a hook-facing Manager call succeeded: the counts of
+   * gp_manager_get_counts() may have changed. */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
 }
 
 static void
@@ -140,25 +149,6 @@ sync_relations (GpManager *self)
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->iface));
 }
 
-static GpRelation *
-relation_new (GpManager *self, const char *name)
-{
-  GpRelation *relation = gp_relation_new (name, self->store, self->server, &self->limits);
-
-  g_signal_connect (gp_relation_get_interface (relation), "g-authorize-method",
-                    G_CALLBACK (authorize_method), self);
-  return relation;
-}
-
-/* A new relation joins the table only once a call has published it. */
-static GpRelation *
-relation_lookup_or_new (GpManager *self, const char *name)
-{
-  GpRelation *relation = g_hash_table_lookup (self->relations, name);
-
-  return relation ? g_object_ref (relation) : relation_new (self, name);
-}
-
 static void
 relation_settle (GpManager *self, GpRelation *relation)
 {
@@ -174,6 +164,26 @@ relation_settle (GpManager *self, GpRelation *relation)
       g_hash_table_remove (self->relations, name);
       sync_relations (self);
     }
+}
+
+static GpRelation *
+relation_new (GpManager *self, const char *name)
+{
+  GpRelation *relation = gp_relation_new (name, self->store, self->server, &self->limits);
+
+  g_signal_connect (gp_relation_get_interface (relation), "g-authorize-method",
+                    G_CALLBACK (authorize_method), self);
+  g_signal_connect_swapped (relation, "exported", G_CALLBACK (relation_settle), self);
+  return relation;
+}
+
+/* A new relation joins the table only once a call has published it. */
+static GpRelation *
+relation_lookup_or_new (GpManager *self, const char *name)
+{
+  GpRelation *relation = g_hash_table_lookup (self->relations, name);
+
+  return relation ? g_object_ref (relation) : relation_new (self, name);
 }
 
 /* ---- Manager methods ---------------------------------------------------------- */
@@ -202,6 +212,7 @@ handle_relation_created (GpDbusManager *iface, GDBusMethodInvocation *invocation
     return fail (invocation, error);
   relation_settle (self, relation);
   gp_dbus_manager_complete_relation_created (iface, invocation, gp_relation_get_path (relation));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -223,6 +234,7 @@ handle_unit_joined (GpDbusManager *iface, GDBusMethodInvocation *invocation,
     return fail (invocation, error);
   relation_settle (self, relation);
   gp_dbus_manager_complete_unit_joined (iface, invocation, gp_unit_get_path (unit));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -245,6 +257,7 @@ handle_unit_changed (GpDbusManager *iface, GDBusMethodInvocation *invocation,
     return fail (invocation, error);
   relation_settle (self, relation);
   gp_dbus_manager_complete_unit_changed (iface, invocation, gp_unit_get_path (unit));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -263,6 +276,7 @@ handle_unit_departed (GpDbusManager *iface, GDBusMethodInvocation *invocation,
   if (relation && !gp_relation_unit_departed (relation, id, unit_name, &error))
     return fail (invocation, error);
   gp_dbus_manager_complete_unit_departed (iface, invocation);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -286,6 +300,7 @@ handle_relation_broken (GpDbusManager *iface, GDBusMethodInvocation *invocation,
       relation_settle (self, relation);
     }
   gp_dbus_manager_complete_relation_broken (iface, invocation);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -296,6 +311,8 @@ load_relation (const GpRelationRecord *record, gpointer user_data)
 {
   GpManager *self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL, *id = NULL;
+  GpRelationRecord checked;
   GpRelation *relation;
 
   if (!gp_name_validate (record->name, "relation name", &error))
@@ -303,8 +320,23 @@ load_relation (const GpRelationRecord *record, gpointer user_data)
       g_warning ("Skipping a stored relation: %s", error->message);
       return;
     }
+  /* Id and local unit go out as D-Bus strings: one that is not what a
+   * hook would have stored (a damaged or hand-edited file) is dropped. */
+  checked = *record;
+  if (checked.id[0] != '\0' &&
+      (!gp_relation_parse (checked.id, &name, &id, NULL) || id == NULL ||
+       !g_str_equal (name, checked.name)))
+    {
+      g_warning ("Stored relation %s has a bad relation id; dropping it", checked.name);
+      checked.id = "";
+    }
+  if (checked.local_unit[0] != '\0' && !gp_unit_name_validate (checked.local_unit, NULL))
+    {
+      g_warning ("Stored relation %s has a bad local unit name; dropping it", checked.name);
+      checked.local_unit = "";
+    }
   relation = relation_new (self, record->name);
-  gp_relation_load (relation, record);
+  gp_relation_load (relation, &checked);
   g_hash_table_insert (self->relations, (gpointer) gp_relation_get_name (relation), relation);
 }
 
@@ -365,14 +397,26 @@ gp_manager_start (GpManager *self, GDBusConnection *connection)
 }
 
 void
-gp_manager_get_counts (GpManager *self, guint *relations, guint *units)
+gp_manager_get_counts (GpManager *self, guint *relations, guint *units, guint *bricks)
 {
   GHashTableIter iter;
   gpointer value;
+  guint n_units = 0, n_bricks = 0;
 
-  *relations = g_hash_table_size (self->relations);
-  *units = 0;
   g_hash_table_iter_init (&iter, self->relations);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    *units += gp_relation_get_units (value)->len;
+    {
+      GPtrArray *list = gp_relation_get_units (value);
+
+      n_units += list->len;
+      if (bricks)
+        for (guint i = 0; i < list->len; i++)
+          n_bricks += g_strv_length ((char **) gp_unit_get_bricks (list->pdata[i]));
+    }
+  if (relations)
+    *relations = g_hash_table_size (self->relations);
+  if (units)
+    *units = n_units;
+  if (bricks)
+    *bricks = n_bricks;
 }

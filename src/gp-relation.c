@@ -60,10 +60,23 @@ gp_relation_finalize (GObject *object)
   G_OBJECT_CLASS (gp_relation_parent_class)->finalize (object);
 }
 
+enum {
+  SIGNAL_EXPORTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 gp_relation_class_init (GpRelationClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gp_relation_finalize;
+
+  /* The manager lists the relation in Relations as soon as it is on the
+   * bus, before the call that published it emits anything else. */
+  signals[SIGNAL_EXPORTED] = g_signal_new ("exported", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 }
 
 static void
@@ -238,6 +251,7 @@ ensure_exported (GpRelation *self)
   flush (self);
   g_dbus_object_manager_server_export (self->server, G_DBUS_OBJECT_SKELETON (self->object));
   self->exported = TRUE;
+  g_signal_emit (self, signals[SIGNAL_EXPORTED], 0);
 }
 
 void

@@ -29,6 +29,7 @@ settings_from_table (GHashTable *table)
 {
   g_autofree const char **keys = NULL;
   GVariantBuilder builder;
+  GVariant *result;
   guint n, i;
 
   keys = (const char **) g_hash_table_get_keys_as_array (table, &n);
@@ -37,7 +38,12 @@ settings_from_table (GHashTable *table)
   for (i = 0; i < n; i++)
     g_variant_builder_add (&builder, "{ss}", keys[i],
                            (const char *) g_hash_table_lookup (table, keys[i]));
-  return g_variant_ref_sink (g_variant_builder_end (&builder));
+  result = g_variant_ref_sink (g_variant_builder_end (&builder));
+  /* Serialise now: a builder's variant serialises itself lazily on the
+   * first lookup and frees its children then, which would leave strings
+   * borrowed from an iteration in progress dangling. */
+  (void) g_variant_get_data (result);
+  return result;
 }
 
 static gboolean
@@ -186,6 +192,16 @@ gp_settings_from_json (const char *json, GError **error)
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &key, &node))
     {
+      /* json-glib takes octal escapes ("\377"), which JSON has not, and
+       * hands back what they spell, UTF-8 or not: a{ss} takes only UTF-8. */
+      if (!g_utf8_validate (key, -1, NULL) ||
+          (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+           !g_utf8_validate (json_node_get_string (node), -1, NULL)))
+        {
+          g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
+                               "settings hold a string that is not valid UTF-8");
+          return NULL;
+        }
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
           g_set_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
@@ -232,22 +248,28 @@ gp_peer_data_new (GVariant *settings, const GpLimits *limits, GError **error)
   GVariantBuilder addresses;
   GVariantIter iter;
 
-  ingress = valid_address (settings, "ingress-address", problems);
-  private = valid_address (settings, "private-address", problems);
-  data->address = g_strdup (ingress ? ingress : private ? private : "");
+  /* Same reason as in settings_from_table(): a caller's bag may be fresh
+   * from a builder. */
+  (void) g_variant_get_data (settings);
 
+  /* Addresses lists only usable addresses, so it agrees with Address and
+   * IpMap; a bad one is reported once, as a problem. */
   g_variant_builder_init (&addresses, G_VARIANT_TYPE ("a{ss}"));
   g_variant_iter_init (&iter, settings);
   while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
     {
       gsize len = strlen (key);
 
-      if (len > strlen ("-address") && g_str_has_suffix (key, "-address") && value[0])
+      if (len > strlen ("-address") && g_str_has_suffix (key, "-address") &&
+          valid_address (settings, key, problems))
         {
           g_autofree char *type = g_strndup (key, len - strlen ("-address"));
           g_variant_builder_add (&addresses, "{ss}", type, value);
         }
     }
+  ingress = valid_address (settings, "ingress-address", NULL);
+  private = valid_address (settings, "private-address", NULL);
+  data->address = g_strdup (ingress ? ingress : private ? private : "");
   data->addresses = g_variant_ref_sink (g_variant_builder_end (&addresses));
 
   bricks = gp_settings_lookup (settings, "bricks");
