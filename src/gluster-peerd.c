@@ -11,21 +11,85 @@
 #include "gp-names.h"
 #include "gp-store.h"
 
+/* STATUS= is refreshed at most this often: counting bricks visits every
+ * unit, which a burst of hook calls should not pay for each time. */
+#define STATUS_DELAY_MS 250
+
 typedef struct {
   GMainLoop *loop;
   GpManager *manager;
   int exit_code;
   gboolean name_acquired;
+  gboolean notify;      /* NOTIFY_SOCKET is set: someone reads STATUS= */
+  guint status_source;
+  char *status;         /* last STATUS= sent */
 } Daemon;
 
+static const char *
+plural (guint n)
+{
+  return n == 1 ? "" : "s";
+}
+
+/* Sends @state (e.g. "READY=1\n", or "") with a STATUS= line of the
+ * current counts; a STATUS= that did not change is not sent again. */
 static void
 notify_status (Daemon *daemon, const char *state)
 {
-  guint relations, units;
+  guint relations, units, bricks;
+  g_autofree char *status = NULL;
 
-  gp_manager_get_counts (daemon->manager, &relations, &units);
-  sd_notifyf (0, "%sSTATUS=Serving %u relation%s with %u unit%s", state,
-              relations, relations == 1 ? "" : "s", units, units == 1 ? "" : "s");
+  gp_manager_get_counts (daemon->manager, &relations, &units, &bricks);
+  status = g_strdup_printf ("STATUS=Serving %u relation%s, %u unit%s, %u brick%s",
+                            relations, plural (relations), units, plural (units),
+                            bricks, plural (bricks));
+  if (state[0] == '\0' && g_strcmp0 (status, daemon->status) == 0)
+    return;
+  sd_notifyf (0, "%s%s", state, status);
+  g_free (daemon->status);
+  daemon->status = g_steal_pointer (&status);
+}
+
+static gboolean
+on_status_timeout (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  daemon->status_source = 0;
+  notify_status (daemon, "");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_manager_changed (GpManager *manager, gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (daemon->notify && daemon->name_acquired && daemon->status_source == 0)
+    daemon->status_source = g_timeout_add (STATUS_DELAY_MS, on_status_timeout, daemon);
+}
+
+static gboolean
+on_watchdog (gpointer user_data)
+{
+  sd_notify (0, "WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+/* With WatchdogSec= (WATCHDOG_USEC), pings from the main loop at half the
+ * interval: a loop that stops turning stops the pings. */
+static guint
+watchdog_start (void)
+{
+  uint64_t usec = 0;
+  guint interval_ms;
+
+  if (sd_watchdog_enabled (0, &usec) <= 0 || usec == 0)
+    return 0;
+  interval_ms = (guint) MIN (usec / 2000, (uint64_t) G_MAXUINT);
+  g_debug ("Watchdog: pinging every %u ms", MAX (interval_ms, 1u));
+  sd_notify (0, "WATCHDOG=1");
+  return g_timeout_add (MAX (interval_ms, 1u), on_watchdog, NULL);
 }
 
 static void
@@ -118,7 +182,7 @@ main (int argc, char **argv)
   Daemon daemon = { 0 };
   GpLimits limits;
   guint64 units, bricks, keys, value_size;
-  guint owner_id;
+  guint owner_id, watchdog_id;
   const GOptionEntry entries[] = {
     { "session", 0, 0, G_OPTION_ARG_NONE, &session, "Use the session bus instead of the system bus", NULL },
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "Keep state in DIR (default: $STATE_DIRECTORY, else " GP_DEFAULT_STATE_DIR ")", "DIR" },
@@ -197,6 +261,10 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, &daemon);
   g_unix_signal_add (SIGINT, on_signal, &daemon);
 
+  daemon.notify = g_getenv ("NOTIFY_SOCKET") != NULL;
+  g_signal_connect (manager, "changed", G_CALLBACK (on_manager_changed), &daemon);
+  watchdog_id = watchdog_start ();
+
   gp_manager_start (manager, connection);
   owner_id = g_bus_own_name_on_connection (connection, GP_BUS_NAME,
                                            G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
@@ -209,5 +277,9 @@ main (int argc, char **argv)
   sd_notify (0, "STOPPING=1");
   g_bus_unown_name (owner_id);
   g_signal_handlers_disconnect_by_data (connection, &daemon);
+  g_signal_handlers_disconnect_by_data (manager, &daemon);
+  g_clear_handle_id (&daemon.status_source, g_source_remove);
+  g_clear_handle_id (&watchdog_id, g_source_remove);
+  g_free (daemon.status);
   return daemon.exit_code;
 }

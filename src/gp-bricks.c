@@ -92,7 +92,8 @@ has_json_nul (const char *value)
 
   for (p = strchr (value, '\\'); p; p = strchr (p + 2, '\\'))
     {
-      if (g_str_has_prefix (p + 1, "u0000"))
+      /* json-glib also takes octal escapes, which JSON has not: "\0". */
+      if (g_str_has_prefix (p + 1, "u0000") || p[1] == '0')
         return TRUE;
       if (p[1] == '\0')
         break;
@@ -120,8 +121,13 @@ parse_json_list (const char *value, GError **error)
     }
   if (!json_parser_load_from_data (parser, value, -1, &local))
     {
+      /* json-glib quotes the input, decoding octal escapes ("\377") that
+       * JSON has not: the message may not be UTF-8, and it goes out over
+       * D-Bus (Problems, error replies). */
+      g_autofree char *message = g_utf8_make_valid (local->message, -1);
+
       g_set_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                   "bricks: not a valid JSON list: %s", local->message);
+                   "bricks: not a valid JSON list: %s", message);
       return NULL;
     }
   root = json_parser_get_root (parser);

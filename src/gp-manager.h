@@ -19,6 +19,9 @@ GpManager *gp_manager_new (GpStore *store, const GpLimits *limits, GError **erro
  * have seen the objects before, so there is nothing to announce. */
 void gp_manager_start (GpManager *self, GDBusConnection *connection);
 
-void gp_manager_get_counts (GpManager *self, guint *relations, guint *units);
+/* Relations on the bus, their remote units, and those units' valid bricks;
+ * any pointer may be NULL. The signal "changed" (no arguments) is emitted
+ * after every successful hook-facing Manager call, when they may differ. */
+void gp_manager_get_counts (GpManager *self, guint *relations, guint *units, guint *bricks);
 
 G_END_DECLS
