@@ -1,0 +1,554 @@
+/* gp-cli-commands.c: gluster-peerctl's commands for operators and scripts,
+ * and the table main() dispatches with. Reading commands print text for
+ * people or, with --json, one JSON document for scripts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "gp-cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gp-bricks.h"
+#include "gp-names.h"
+
+/* Command-specific options; one invocation runs one command. */
+static char *opt_address_key;
+static char *opt_replica;
+
+static const GOptionEntry address_key_entries[] = {
+  { "address-key", 'k', 0, G_OPTION_ARG_STRING, &opt_address_key,
+    N_("Settings key holding the address (default: private-address)"), N_("KEY") },
+  { NULL }
+};
+
+static const GOptionEntry volume_bricks_entries[] = {
+  { "replica", 'r', 0, G_OPTION_ARG_STRING, &opt_replica,
+    N_("Replica count of the volume (required)"), N_("N") },
+  { "address-key", 'k', 0, G_OPTION_ARG_STRING, &opt_address_key,
+    N_("Settings key holding the address (default: private-address)"), N_("KEY") },
+  { NULL }
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int
+check_args (GpCli *cli, int argc, int min, int max)
+{
+  if (argc - 1 < min)
+    return gp_cli_usage (cli, _("missing arguments (see gluster-peerctl %s --help)"),
+                         cli->command);
+  if (max >= 0 && argc - 1 > max)
+    return gp_cli_usage (cli, _("too many arguments (see gluster-peerctl %s --help)"),
+                         cli->command);
+  return GP_CLI_EXIT_OK;
+}
+
+/* Connects and picks the relation; returns an exit code on failure. */
+static int
+open_relation (GpCli *cli, GpDbusRelation **relation)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean usage = FALSE;
+
+  if (!gp_cli_connect_service (cli, TRUE, &error))
+    return gp_cli_fail (cli, error);
+  *relation = gp_cli_choose_relation (cli, &usage, &error);
+  if (*relation)
+    return GP_CLI_EXIT_OK;
+  return usage ? gp_cli_usage (cli, "%s", error->message) : gp_cli_fail (cli, error);
+}
+
+static const char *
+address_key (void)
+{
+  return opt_address_key ? opt_address_key : "";
+}
+
+/* Host names in the order of the units they stand for ("glusterfs-10"
+ * after "glusterfs-9"). */
+static gint
+compare_hosts (gconstpointer a, gconstpointer b)
+{
+  g_autofree char *unit_a = g_strdup (*(const char *const *) a);
+  g_autofree char *unit_b = g_strdup (*(const char *const *) b);
+  char *dash_a = strrchr (unit_a, '-'), *dash_b = strrchr (unit_b, '-');
+
+  if (dash_a)
+    *dash_a = '/';
+  if (dash_b)
+    *dash_b = '/';
+  return gp_unit_name_compare (unit_a, unit_b);
+}
+
+static gint
+compare_units (gconstpointer a, gconstpointer b)
+{
+  return gp_unit_name_compare (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Copies: a reply's GVariant may be a tree whose parts, and so borrowed
+ * strings, go away when it is serialized (as g_variant_lookup does). */
+static GPtrArray *
+sorted_keys (GVariant *dict, GCompareFunc compare)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  GVariantIter iter;
+  char *key;
+
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_next (&iter, "{s@*}", &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare);
+  return keys;
+}
+
+static void
+print_strv_line (const char *first, const char *const *strv)
+{
+  g_print ("%s", first);
+  for (; strv && *strv; strv++)
+    g_print (" %s", *strv);
+  g_print ("\n");
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int
+cmd_status (GpCli *cli, int argc, char **argv)
+{
+  g_autolist(GpDbusRelation) relations = NULL;
+  g_autoptr(GError) error = NULL;
+  GpDbusRelation *relation = NULL;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)))
+    return status;
+  if (cli->relation)
+    {
+      if ((status = open_relation (cli, &relation)))
+        return status;
+      relations = g_list_prepend (NULL, relation);
+    }
+  else if (!gp_cli_connect_service (cli, TRUE, &error))
+    return gp_cli_fail (cli, error);
+  else
+    relations = gp_cli_list_relations (cli);
+
+  if (cli->json)
+    {
+      JsonObject *object = json_object_new ();
+      JsonArray *array = json_array_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_object_set_string_member (object, "version", gp_dbus_manager_get_version (cli->manager));
+      for (GList *l = relations; l; l = l->next)
+        json_array_add_element (array, gp_cli_json_relation (cli, l->data));
+      json_object_set_array_member (object, "relations", array);
+      root = gp_cli_json_take_object (object);
+      gp_cli_print_json (root, TRUE);
+    }
+  else
+    gp_cli_print_status (cli, relations);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_units (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autolist(GpDbusPeer) peers = NULL;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
+    return status;
+  peers = gp_cli_relation_peers (cli, relation);
+  if (cli->json)
+    {
+      JsonArray *array = json_array_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      for (GList *l = peers; l; l = l->next)
+        json_array_add_element (array, gp_cli_json_peer (l->data));
+      root = gp_cli_json_take_array (array);
+      gp_cli_print_json (root, TRUE);
+      return GP_CLI_EXIT_OK;
+    }
+  for (GList *l = peers; l; l = l->next)
+    g_print ("%s\n", gp_dbus_peer_get_name (l->data));
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_ip_map (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GVariant) map = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+  GVariantIter iter;
+  const char *host, *address;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_ip_map_sync (relation, address_key (), &map, NULL, &error))
+    return gp_cli_fail (cli, error);
+  array = json_array_new ();
+  g_variant_iter_init (&iter, map);
+  while (g_variant_iter_next (&iter, "(&s&s)", &host, &address))
+    {
+      JsonObject *pair = json_object_new ();
+
+      json_object_set_string_member (pair, "host", host);
+      json_object_set_string_member (pair, "address", address);
+      json_array_add_object_element (array, pair);
+      if (!cli->json)
+        g_print ("%s %s\n", host, address[0] ? address : "-");
+    }
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) root = gp_cli_json_take_array (array);
+
+      gp_cli_print_json (root, TRUE);
+    }
+  else
+    json_array_unref (array);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_brick_map (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GVariant) map = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_brick_map_sync (relation, &map, NULL, &error))
+    return gp_cli_fail (cli, error);
+  hosts = sorted_keys (map, compare_hosts);
+  object = json_object_new ();
+  root = gp_cli_json_take_object (object);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      g_autofree const char **bricks = NULL;
+
+      g_variant_lookup (map, hosts->pdata[i], "^a&s", &bricks);
+      if (cli->json)
+        json_object_set_member (object, hosts->pdata[i], gp_cli_json_strv (bricks));
+      else
+        print_strv_line (hosts->pdata[i], bricks);
+    }
+  if (cli->json)
+    gp_cli_print_json (root, TRUE);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_peer_info (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GVariant) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_peer_info_sync (relation, address_key (), &info, NULL, &error))
+    return gp_cli_fail (cli, error);
+  units = sorted_keys (info, compare_units);
+  object = json_object_new ();
+  root = gp_cli_json_take_object (object);
+  for (guint i = 0; i < units->len; i++)
+    {
+      g_autofree const char **bricks = NULL;
+      const char *address;
+
+      g_variant_lookup (info, units->pdata[i], "(&s^a&s)", &address, &bricks);
+      if (cli->json)
+        {
+          JsonObject *entry = json_object_new ();
+
+          json_object_set_string_member (entry, "address", address);
+          json_object_set_member (entry, "bricks", gp_cli_json_strv (bricks));
+          json_object_set_object_member (object, units->pdata[i], entry);
+        }
+      else
+        {
+          g_autofree char *first = g_strdup_printf ("%s %s", (const char *) units->pdata[i],
+                                                    address[0] ? address : "-");
+
+          print_strv_line (first, bricks);
+        }
+    }
+  if (cli->json)
+    gp_cli_print_json (root, TRUE);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_volume_bricks (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) bricks = NULL;
+  guint64 replica;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)))
+    return status;
+  if (opt_replica == NULL)
+    return gp_cli_usage (cli, _("--replica N is required"));
+  if (!g_ascii_string_to_unsigned (opt_replica, 10, 0, G_MAXUINT32, &replica, &error))
+    return gp_cli_usage (cli, "--replica: %s", error->message);
+  if ((status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_volume_bricks_sync (relation, (guint) replica, address_key (),
+                                                 &bricks, NULL, &error))
+    return gp_cli_fail (cli, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) root = gp_cli_json_strv ((const char *const *) bricks);
+
+      gp_cli_print_json (root, TRUE);
+    }
+  else
+    for (guint i = 0; bricks[i]; i++)
+      g_print ("%s\n", bricks[i]);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_states (GpCli *cli, int argc, char **argv)
+{
+  g_autolist(GpDbusRelation) relations = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  GpDbusRelation *relation = NULL;
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)))
+    return status;
+  if (cli->relation)
+    {
+      if ((status = open_relation (cli, &relation)))
+        return status;
+      relations = g_list_prepend (NULL, relation);
+    }
+  else if (!gp_cli_connect_service (cli, TRUE, &error))
+    return gp_cli_fail (cli, error);
+  else
+    relations = gp_cli_list_relations (cli);
+
+  /* The reactive names the old interface set: "<relation>.<state>". */
+  for (GList *l = relations; l; l = l->next)
+    for (const char *const *s = gp_dbus_relation_get_states (l->data); s && *s; s++)
+      g_ptr_array_add (names, g_strconcat (gp_dbus_relation_get_name (l->data), ".", *s, NULL));
+  g_ptr_array_add (names, NULL);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) root = gp_cli_json_strv ((const char *const *) names->pdata);
+
+      gp_cli_print_json (root, TRUE);
+    }
+  else
+    for (guint i = 0; names->pdata[i]; i++)
+      g_print ("%s\n", (const char *) names->pdata[i]);
+  return GP_CLI_EXIT_OK;
+}
+
+/* ---- acting ------------------------------------------------------------- */
+
+static int
+cmd_clear_state (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *state = argv[1];
+  const char *name;
+  int status;
+
+  if ((status = check_args (cli, argc, 1, 1)) || (status = open_relation (cli, &relation)))
+    return status;
+  /* Also take the reactive name "server.departed" that `states` prints. */
+  name = gp_dbus_relation_get_name (relation);
+  if (g_str_has_prefix (state, name) && state[strlen (name)] == '.')
+    state += strlen (name) + 1;
+  if (!gp_dbus_relation_call_clear_state_sync (relation, state, NULL, &error))
+    return gp_cli_fail (cli, error);
+  return GP_CLI_EXIT_OK;
+}
+
+/* Inside a hook, what this unit advertises also goes to Juju, on every
+ * relation id of the endpoint, so peers see it. */
+static int
+publish (GpCli *cli, GpDbusRelation *relation, const char *key, const char *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (gp_cli_in_juju_context () &&
+      !gp_cli_publish (gp_dbus_relation_get_name (relation), key, value, &error))
+    return gp_cli_fail (cli, error);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+cmd_set_address (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  int status;
+
+  if ((status = check_args (cli, argc, 2, 2)))
+    return status;
+  if (!gp_address_type_validate (argv[1], &error) || !gp_address_validate (argv[2], &error))
+    return gp_cli_usage (cli, "%s", error->message);
+  if ((status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_set_address_sync (relation, argv[1], argv[2], NULL, &error))
+    return gp_cli_fail (cli, error);
+  key = g_strconcat (argv[1], "-address", NULL);
+  return publish (cli, relation, key, argv[2]);
+}
+
+static int
+cmd_set_bricks (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) bricks = NULL;
+  g_autofree char *json = NULL;
+  int status;
+
+  if ((status = check_args (cli, argc, 1, -1)))
+    return status;
+  /* The daemon enforces the configured limit on the count. */
+  bricks = gp_bricks_normalize ((const char *const *) argv + 1, G_MAXUINT, &error);
+  if (bricks == NULL)
+    return gp_cli_usage (cli, "%s", error->message);
+  if ((status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_set_bricks_sync (relation, (const char *const *) bricks, NULL, &error))
+    return gp_cli_fail (cli, error);
+  json = gp_bricks_to_json ((const char *const *) bricks);
+  return publish (cli, relation, "bricks", json);
+}
+
+/* created|joined|changed|departed|broken: the hook methods by hand, for
+ * scripts and tests without Juju. */
+static int
+cmd_hook_method (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *what = argv[0];
+  gboolean with_unit = !g_str_equal (what, "created") && !g_str_equal (what, "broken");
+  gboolean ok;
+  int status;
+
+  status = check_args (cli, argc, with_unit ? 2 : 1,
+                       g_str_equal (what, "changed") ? -1 : (with_unit ? 2 : 1));
+  if (status)
+    return status;
+
+  if (g_str_equal (what, "changed"))
+    {
+      GVariantBuilder builder;
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+      for (int i = 3; i < argc; i++)
+        {
+          const char *eq = strchr (argv[i], '=');
+          g_autofree char *key = NULL;
+
+          if (eq == NULL)
+            {
+              g_variant_builder_clear (&builder);
+              return gp_cli_usage (cli, _("“%s” is not KEY=VALUE"), argv[i]);
+            }
+          key = g_strndup (argv[i], (gsize) (eq - argv[i]));
+          g_variant_builder_add (&builder, "{ss}", key, eq + 1);
+        }
+      if (!gp_cli_connect_service (cli, FALSE, &error))
+        {
+          g_variant_builder_clear (&builder);
+          return gp_cli_fail (cli, error);
+        }
+      ok = gp_dbus_manager_call_unit_changed_sync (cli->manager, argv[1], argv[2],
+                                                   g_variant_builder_end (&builder),
+                                                   &path, NULL, &error);
+    }
+  else if (!gp_cli_connect_service (cli, FALSE, &error))
+    return gp_cli_fail (cli, error);
+  else if (g_str_equal (what, "created"))
+    ok = gp_dbus_manager_call_relation_created_sync (cli->manager, argv[1], &path, NULL, &error);
+  else if (g_str_equal (what, "joined"))
+    ok = gp_dbus_manager_call_unit_joined_sync (cli->manager, argv[1], argv[2], &path,
+                                                NULL, &error);
+  else if (g_str_equal (what, "departed"))
+    ok = gp_dbus_manager_call_unit_departed_sync (cli->manager, argv[1], argv[2], NULL, &error);
+  else
+    ok = gp_dbus_manager_call_relation_broken_sync (cli->manager, argv[1], NULL, &error);
+  return ok ? GP_CLI_EXIT_OK : gp_cli_fail (cli, error);
+}
+
+static int
+cmd_hook (GpCli *cli, int argc, char **argv)
+{
+  int status;
+
+  if ((status = check_args (cli, argc, 0, 0)))
+    return status;
+  return gp_cli_hook (cli, NULL);
+}
+
+#define READS GP_CLI_COMMAND_READS
+#define RELATION GP_CLI_COMMAND_RELATION
+
+const GpCliCommand gp_cli_commands[] = {
+  { "status", "", N_("Show the relations, their states and units"),
+    READS | RELATION, NULL, cmd_status },
+  { "units", "", N_("List the remote units of the relation"),
+    READS | RELATION, NULL, cmd_units },
+  { "ip-map", "", N_("Show the host name and address of every remote unit"),
+    READS | RELATION, address_key_entries, cmd_ip_map },
+  { "brick-map", "", N_("Show the bricks of every remote unit"),
+    READS | RELATION, NULL, cmd_brick_map },
+  { "peer-info", "", N_("Show address and bricks of every unit, this one included"),
+    READS | RELATION, address_key_entries, cmd_peer_info },
+  { "volume-bricks", "", N_("Print the bricks for “gluster volume create”"),
+    READS | RELATION, volume_bricks_entries, cmd_volume_bricks },
+  { "states", "", N_("Print the reactive states, as <relation>.<state>"),
+    READS | RELATION, NULL, cmd_states },
+  { "clear-state", N_("STATE"), N_("Clear an edge state (departed, bricks.available, bricks.removed)"),
+    RELATION, NULL, cmd_clear_state },
+  { "set-address", N_("TYPE ADDRESS"), N_("Advertise this unit's <TYPE>-address"),
+    RELATION, NULL, cmd_set_address },
+  { "set-bricks", N_("BRICK…"), N_("Advertise this unit's bricks"),
+    RELATION, NULL, cmd_set_bricks },
+  { "monitor", "", N_("Print every signal and property change until interrupted"),
+    READS, NULL, gp_cli_monitor },
+  { "hook", "", N_("Run the relation hook Juju's environment names"),
+    0, NULL, cmd_hook },
+  { "created", N_("RELATION"), N_("Tell the service a relation was created"),
+    0, NULL, cmd_hook_method },
+  { "joined", N_("RELATION UNIT"), N_("Tell the service a unit joined"),
+    0, NULL, cmd_hook_method },
+  { "changed", N_("RELATION UNIT [KEY=VALUE…]"), N_("Give the service a unit's whole data bag"),
+    0, NULL, cmd_hook_method },
+  { "departed", N_("RELATION UNIT"), N_("Tell the service a unit departed"),
+    0, NULL, cmd_hook_method },
+  { "broken", N_("RELATION"), N_("Tell the service a relation is broken"),
+    0, NULL, cmd_hook_method },
+  { NULL }
+};
