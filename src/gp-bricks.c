@@ -101,6 +101,61 @@ has_json_nul (const char *value)
   return FALSE;
 }
 
+/* The end of the first JSON value in @text, or NULL when the text ends
+ * inside it or holds what JSON has not outside strings (json-glib also
+ * takes comments, and leaks on some of them). Finds the extent only:
+ * json-glib judges the rest. */
+static const char *
+json_value_end (const char *p)
+{
+  int depth = 0;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  do
+    {
+      if (*p == '"')
+        {
+          for (p++; *p != '"'; p++)
+            {
+              if (*p == '\0')
+                return NULL;
+              if (*p == '\\' && p[1] != '\0')
+                p++;
+            }
+          p++;
+        }
+      else if (*p == '[' || *p == '{')
+        depth++, p++;
+      else if (*p == ']' || *p == '}')
+        depth--, p++;
+      else if (*p != '\0' && (g_ascii_isspace (*p) || strchr (",:", *p) != NULL) && depth > 0)
+        p++;
+      else if (*p != '\0' && (g_ascii_isalnum (*p) || strchr ("+-.", *p) != NULL))
+        {
+          /* a number, true, false or null */
+          while (g_ascii_isalnum (*p) || (*p != '\0' && strchr ("+-.", *p) != NULL))
+            p++;
+        }
+      else
+        return NULL;
+    }
+  while (depth > 0);
+  return p;
+}
+
+gboolean
+gp_json_is_one_value (const char *text)
+{
+  const char *end = json_value_end (text);
+
+  if (end == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*end))
+    end++;
+  return *end == '\0';
+}
+
 static GStrv
 parse_json_list (const char *value, GError **error)
 {
@@ -117,6 +172,12 @@ parse_json_list (const char *value, GError **error)
     {
       g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
                            "bricks: a brick path contains a NUL character");
+      return NULL;
+    }
+  if (!gp_json_is_one_value (value))
+    {
+      g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
+                           "bricks: not a valid JSON list: not one JSON value");
       return NULL;
     }
   if (!json_parser_load_from_data (parser, value, -1, &local))

@@ -21,6 +21,12 @@ GStrv gp_bricks_parse (const char *value, guint max_bricks, GError **error);
 
 char *gp_bricks_to_json (const char *const *bricks);
 
+/* Whether @text is one JSON value (as far as brackets and strings tell)
+ * with nothing but white space around it. json-glib 1.6 takes "[...] [...]",
+ * keeps the first value and leaks the others: check text from outside with
+ * this before parsing it. */
+gboolean gp_json_is_one_value (const char *text);
+
 /* Whole-path differences: @added in the order of @new_bricks, @removed in
  * the order of @old_bricks. Either out may be NULL. */
 void gp_bricks_diff (const char *const *old_bricks, const char *const *new_bricks,
