@@ -56,10 +56,9 @@ handle_brick_map (GpDbusRelation *iface, GDBusMethodInvocation *invocation,
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sas}"));
   for (i = 0; i < units->len; i++)
     {
-      GpUnit *unit = g_ptr_array_index (units, i);
-
-      g_variant_builder_add (&builder, "{s^as}", gp_unit_get_host_name (unit),
-                             gp_unit_get_bricks (unit));
+      /* Serialised when the unit last changed, not on every call. */
+      g_variant_builder_add_value (&builder,
+                                   gp_unit_get_brick_entry (g_ptr_array_index (units, i)));
     }
   gp_dbus_relation_complete_brick_map (iface, invocation, g_variant_builder_end (&builder));
   return G_DBUS_METHOD_INVOCATION_HANDLED;

@@ -23,6 +23,28 @@ compare_keys (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* ---- reading bags --------------------------------------------------------
+ * The daemon runs these on every hook call and, at start-up, for every
+ * stored unit: they read entries directly, without format strings, and
+ * skip re-sorting a bag that is sorted already. */
+
+/* Entry @i of the a{ss} @settings; the strings are borrowed from it. */
+static void
+entry_at (GVariant *settings, gsize i, const char **key, const char **value)
+{
+  g_autoptr(GVariant) entry = NULL;
+
+  /* Serialised, the strings live in the bag's own buffer; a tree-form bag
+   * would free them when something serialises it later. */
+  (void) g_variant_get_data (settings);
+  entry = g_variant_get_child_value (settings, i);
+  g_autoptr(GVariant) k = g_variant_get_child_value (entry, 0);
+  g_autoptr(GVariant) v = g_variant_get_child_value (entry, 1);
+
+  *key = g_variant_get_string (k, NULL);
+  *value = g_variant_get_string (v, NULL);
+}
+
 /* Sorted a{ss} from a key -> value table. */
 static GVariant *
 settings_from_table (GHashTable *table)
@@ -98,6 +120,29 @@ add_entries (GHashTable *table, GVariant *settings, gboolean empty_deletes,
   return TRUE;
 }
 
+/* TRUE when @settings is a non-floating a{ss} with strictly increasing keys
+ * whose entries all pass check_entry(); FALSE, with @error set when an
+ * entry failed, otherwise. */
+static gboolean
+is_canonical (GVariant *settings, const GpLimits *limits, GError **error)
+{
+  const char *key, *value, *previous = NULL;
+  gsize i, n = g_variant_n_children (settings);
+
+  if (g_variant_is_floating (settings))
+    return FALSE;
+  for (i = 0; i < n; i++)
+    {
+      entry_at (settings, i, &key, &value);
+      if (previous && strcmp (previous, key) >= 0)
+        return FALSE;
+      if (!check_entry (key, value, limits, error))
+        return FALSE;
+      previous = key;
+    }
+  return TRUE;
+}
+
 GVariant *
 gp_settings_canonicalize (GVariant *settings, const GpLimits *limits,
                           GError **error)
@@ -114,6 +159,17 @@ gp_settings_canonicalize (GVariant *settings, const GpLimits *limits,
                    g_variant_n_children (settings), limits->max_keys);
       return NULL;
     }
+  if (is_canonical (settings, limits, error))
+    {
+      /* Already sorted without duplicates (what clients that sort, and
+       * the daemon itself, send): checked, and kept as it is. */
+      GVariant *result = g_variant_ref (settings);
+
+      (void) g_variant_get_data (result); /* as settings_from_table() does */
+      return result;
+    }
+  if (error && *error)
+    return NULL;
   if (!add_entries (table, settings, FALSE, limits, error))
     return NULL;
   return settings_from_table (table);
@@ -142,11 +198,20 @@ gp_settings_merge (GVariant *settings, GVariant *updates, const GpLimits *limits
 const char *
 gp_settings_lookup (GVariant *settings, const char *key)
 {
-  const char *value = NULL;
+  const char *k, *v;
+  gsize i, n;
 
-  if (settings == NULL || !g_variant_lookup (settings, key, "&s", &value))
+  /* g_variant_lookup() without its format strings: the first match. */
+  if (settings == NULL)
     return NULL;
-  return value;
+  n = g_variant_n_children (settings);
+  for (i = 0; i < n; i++)
+    {
+      entry_at (settings, i, &k, &v);
+      if (strcmp (k, key) == 0)
+        return v;
+    }
+  return NULL;
 }
 
 char *
@@ -179,6 +244,12 @@ gp_settings_from_json (const char *json, GError **error)
   JsonNode *root, *node;
   const char *key;
 
+  if (!gp_json_is_one_value (json))
+    {
+      g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
+                           "settings are not one JSON object");
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, json, -1, error))
     return NULL;
   root = json_parser_get_root (parser);
@@ -213,10 +284,10 @@ gp_settings_from_json (const char *json, GError **error)
   return settings_from_table (table);
 }
 
+/* @value of @key, when it is a usable address; a bad one is a problem. */
 static const char *
-valid_address (GVariant *settings, const char *key, GPtrArray *problems)
+check_address (const char *key, const char *value, GPtrArray *problems)
 {
-  const char *value = gp_settings_lookup (settings, key);
   g_autoptr(GError) error = NULL;
 
   if (value == NULL || value[0] == '\0')
@@ -230,6 +301,12 @@ valid_address (GVariant *settings, const char *key, GPtrArray *problems)
   return value;
 }
 
+static const char *
+valid_address (GVariant *settings, const char *key, GPtrArray *problems)
+{
+  return check_address (key, gp_settings_lookup (settings, key), problems);
+}
+
 const char *
 gp_peer_data_address_for (GVariant *settings, const char *key)
 {
@@ -238,41 +315,71 @@ gp_peer_data_address_for (GVariant *settings, const char *key)
   return value ? value : "";
 }
 
+typedef struct {
+  const char *key;
+  const char *value;
+} Entry;
+
+/* gp_settings_lookup() on the entries read once. */
+static const char *
+entries_lookup (const Entry *entries, gsize n, const char *key)
+{
+  gsize i;
+
+  for (i = 0; i < n; i++)
+    if (strcmp (entries[i].key, key) == 0)
+      return entries[i].value;
+  return NULL;
+}
+
 GpPeerData *
 gp_peer_data_new (GVariant *settings, const GpLimits *limits, GError **error)
 {
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GpPeerData) data = g_new0 (GpPeerData, 1);
   g_autoptr(GError) local = NULL;
-  const char *ingress, *private, *bricks, *key, *value;
+  g_autofree Entry *heap = NULL;
+  Entry stack[16], *entries;
+  const char *ingress, *private, *bricks;
   GVariantBuilder addresses;
-  GVariantIter iter;
+  gsize i, n;
 
   /* Same reason as in settings_from_table(): a caller's bag may be fresh
    * from a builder. */
   (void) g_variant_get_data (settings);
 
+  /* Read the bag once; every lookup below is on these. */
+  n = g_variant_n_children (settings);
+  entries = n <= G_N_ELEMENTS (stack) ? stack : (heap = g_new (Entry, n));
+  for (i = 0; i < n; i++)
+    entry_at (settings, i, &entries[i].key, &entries[i].value);
+
   /* Addresses lists only usable addresses, so it agrees with Address and
    * IpMap; a bad one is reported once, as a problem. */
   g_variant_builder_init (&addresses, G_VARIANT_TYPE ("a{ss}"));
-  g_variant_iter_init (&iter, settings);
-  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+  for (i = 0; i < n; i++)
     {
+      const char *key = entries[i].key;
       gsize len = strlen (key);
 
       if (len > strlen ("-address") && g_str_has_suffix (key, "-address") &&
-          valid_address (settings, key, problems))
+          check_address (key, entries_lookup (entries, n, key), problems))
         {
           g_autofree char *type = g_strndup (key, len - strlen ("-address"));
-          g_variant_builder_add (&addresses, "{ss}", type, value);
+
+          g_variant_builder_add_value (&addresses,
+                                       g_variant_new_dict_entry (g_variant_new_string (type),
+                                                                 g_variant_new_string (entries[i].value)));
         }
     }
-  ingress = valid_address (settings, "ingress-address", NULL);
-  private = valid_address (settings, "private-address", NULL);
+  ingress = check_address ("ingress-address", entries_lookup (entries, n, "ingress-address"), NULL);
+  private = check_address ("private-address", entries_lookup (entries, n, "private-address"), NULL);
   data->address = g_strdup (ingress ? ingress : private ? private : "");
   data->addresses = g_variant_ref_sink (g_variant_builder_end (&addresses));
+  /* Kept for the unit's life: one block, not a tree of small ones. */
+  (void) g_variant_get_data (data->addresses);
 
-  bricks = gp_settings_lookup (settings, "bricks");
+  bricks = entries_lookup (entries, n, "bricks");
   if (bricks && bricks[0])
     {
       data->bricks = gp_bricks_parse (bricks, limits->max_bricks, &local);

@@ -11,7 +11,10 @@ struct _GpUnit
   char *name;
   char *host_name;
   GVariant *settings;
-  GpPeerData *data;
+  GpPeerData *data;      /* without bricks: the skeleton's Bricks has them */
+  /* {sas}: host name -> bricks, BrickMap's entry for this unit: made on
+   * the first BrickMap after a change, serialised, reused until the next. */
+  GVariant *brick_entry;
 
   GpDbusObjectSkeleton *object;
   GpDbusPeer *iface;
@@ -28,6 +31,7 @@ gp_unit_finalize (GObject *object)
   g_free (self->host_name);
   g_clear_pointer (&self->settings, g_variant_unref);
   g_clear_pointer (&self->data, gp_peer_data_free);
+  g_clear_pointer (&self->brick_entry, g_variant_unref);
   g_clear_object (&self->iface);
   g_clear_object (&self->object);
   G_OBJECT_CLASS (gp_unit_parent_class)->finalize (object);
@@ -43,6 +47,8 @@ static void
 gp_unit_init (GpUnit *self)
 {
 }
+
+static const char *const no_bricks[] = { NULL };
 
 GpUnit *
 gp_unit_new (const char *relation_name, const char *name)
@@ -87,15 +93,29 @@ gp_unit_get_settings (GpUnit *self)
 const char *const *
 gp_unit_get_bricks (GpUnit *self)
 {
-  static const char *const none[] = { NULL };
+  /* The one copy kept: the property's. */
+  const char *const *bricks = gp_dbus_peer_get_bricks (self->iface);
 
-  return self->data ? (const char *const *) self->data->bricks : none;
+  return bricks ? bricks : no_bricks;
 }
 
 gboolean
 gp_unit_get_available (GpUnit *self)
 {
   return self->data && self->data->available;
+}
+
+GVariant *
+gp_unit_get_brick_entry (GpUnit *self)
+{
+  if (self->brick_entry == NULL)
+    {
+      self->brick_entry = g_variant_new_dict_entry (g_variant_new_string (self->host_name),
+                                                    g_variant_new_strv (gp_unit_get_bricks (self), -1));
+      g_variant_ref_sink (self->brick_entry);
+      (void) g_variant_get_data (self->brick_entry); /* one block, not a tree */
+    }
+  return self->brick_entry;
 }
 
 GDBusObjectSkeleton *
@@ -111,6 +131,8 @@ gp_unit_update (GpUnit *self, GVariant *settings, GpPeerData *data)
   self->settings = g_variant_ref_sink (settings);
   g_clear_pointer (&self->data, gp_peer_data_free);
   self->data = data;
+  if (!g_strv_equal (gp_unit_get_bricks (self), (const char *const *) data->bricks))
+    g_clear_pointer (&self->brick_entry, g_variant_unref);
 
   /* The skeleton compares each value and queues PropertiesChanged only for
    * those that differ. */
@@ -120,6 +142,7 @@ gp_unit_update (GpUnit *self, GVariant *settings, GpPeerData *data)
   gp_dbus_peer_set_settings (self->iface, settings);
   gp_dbus_peer_set_available (self->iface, data->available);
   gp_dbus_peer_set_problems (self->iface, (const char *const *) data->problems);
+  g_clear_pointer (&data->bricks, g_strfreev);
 }
 
 void

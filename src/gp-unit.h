@@ -18,6 +18,8 @@ const char *gp_unit_get_path (GpUnit *self);
 GVariant *gp_unit_get_settings (GpUnit *self);
 const char *const *gp_unit_get_bricks (GpUnit *self);
 gboolean gp_unit_get_available (GpUnit *self);
+/* {sas}: host name -> bricks, as BrickMap lists the unit. Borrowed. */
+GVariant *gp_unit_get_brick_entry (GpUnit *self);
 GDBusObjectSkeleton *gp_unit_get_object (GpUnit *self);
 
 /* Takes @data. Properties change at once; PropertiesChanged goes out on

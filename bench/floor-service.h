@@ -1,0 +1,11 @@
+/* floor-service.h: where the floor service (floor-service.c) answers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#define FLOOR_NAME "org.juju.GlusterPeer.BenchFloor"
+#define FLOOR_PATH "/org/juju/GlusterPeer/BenchFloor"
+#define FLOOR_INTERFACE "org.juju.GlusterPeer.BenchFloor"
+/* floor-gdbus.c: the same method on a minimal GDBus service. */
+#define FLOOR_GDBUS_NAME "org.juju.GlusterPeer.BenchFloorGDBus"
