@@ -105,16 +105,23 @@ gp_cli_connect (GpCli *cli, GError **error)
   return FALSE;
 }
 
+/* @lean: only for calling methods (hooks, scripting), which then costs one
+ * round trip less than loading the properties and subscribing to signals
+ * nobody reads: a hook runs this once per peer per change. */
 static gboolean
-connect_manager (GpCli *cli, GError **error)
+connect_manager (GpCli *cli, gboolean lean, GError **error)
 {
   g_autofree char *owner = NULL;
+  GDBusProxyFlags flags = G_DBUS_PROXY_FLAGS_NONE;
 
   if (!gp_cli_connect (cli, error))
     return FALSE;
+  if (lean)
+    flags |= G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+             G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS;
   /* Without DO_NOT_AUTO_START the proxy asks the bus to start a
    * bus-activatable gluster-peerd; if that is not possible it has no owner. */
-  cli->manager = gp_dbus_manager_proxy_new_sync (cli->connection, G_DBUS_PROXY_FLAGS_NONE,
+  cli->manager = gp_dbus_manager_proxy_new_sync (cli->connection, flags,
                                                  GP_BUS_NAME, GP_OBJECT_PATH_ROOT,
                                                  NULL, error);
   if (cli->manager == NULL)
@@ -135,8 +142,11 @@ gp_cli_connect_service (GpCli *cli, gboolean with_objects, GError **error)
 {
   if (cli->objects || (cli->manager && !with_objects))
     return TRUE;
-  if (cli->manager == NULL && !connect_manager (cli, error))
+  if (cli->manager && cli->manager_lean)
+    g_clear_object (&cli->manager); /* now its properties are wanted */
+  if (cli->manager == NULL && !connect_manager (cli, !with_objects, error))
     return FALSE;
+  cli->manager_lean = !with_objects;
   if (!with_objects)
     return TRUE;
   /* Hooks skip this: it fetches every unit of every relation. */

@@ -31,6 +31,7 @@ typedef struct {
   const char *command;           /* for messages: "status", "hook", ... */
   GDBusConnection *connection;   /* once gp_cli_connect() succeeded */
   GpDbusManager *manager;        /* once gp_cli_connect_service() succeeded */
+  gboolean manager_lean;         /* manager has no properties loaded */
   GDBusObjectManager *objects;   /* idem: the relations and units */
 } GpCli;
 

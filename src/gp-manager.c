@@ -74,22 +74,27 @@ gp_manager_init (GpManager *self)
 /* ---- privilege ------------------------------------------------------------ */
 
 static gboolean
-caller_uid (GpManager *self, const char *sender, guint32 *uid)
+caller_uid (GpManager *self, GDBusMethodInvocation *invocation, guint32 *uid)
 {
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   gpointer cached;
 
+  if (sender == NULL)
+    return FALSE;
   if (g_hash_table_lookup_extended (self->uid_cache, sender, NULL, &cached))
     {
       *uid = GPOINTER_TO_UINT (cached);
       return TRUE;
     }
-  reply = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "GetConnectionUnixUser", g_variant_new ("(s)", sender),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
-                                       -1, NULL, &error);
+  /* Synchronous, once per client: the bus daemon answers at once, and
+   * waiting here keeps every call in the order it arrived. */
+  reply = g_dbus_connection_call_sync (g_dbus_method_invocation_get_connection (invocation),
+                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixUser",
+                                       g_variant_new ("(s)", sender), G_VARIANT_TYPE ("(u)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   if (reply == NULL)
     {
       g_warning ("Could not look up the uid of %s: %s", sender, error->message);
@@ -103,26 +108,59 @@ caller_uid (GpManager *self, const char *sender, guint32 *uid)
 }
 
 /* Root, or whoever runs the daemon: on the system bus that is root too;
- * on a private or session bus it is the user who started it. */
+ * on a private or session bus it is the user who started it.
+ *
+ * Connected swapped ahead of a privileged method's handler, so one function
+ * fits every handle-* signature; returning TRUE (handled) ends the emission
+ * before the handler runs. Not g-authorize-method: with a handler for that
+ * signal GDBus authorizes in worker threads, where two calls of one client
+ * can overtake each other and a call can outlive the main loop. */
 static gboolean
-authorize_method (GDBusInterfaceSkeleton *iface, GDBusMethodInvocation *invocation,
-                  GpManager *self)
+refuse_unprivileged (GpManager *self, GDBusMethodInvocation *invocation)
 {
-  const char *method = g_dbus_method_invocation_get_method_name (invocation);
-  const char *sender = g_dbus_method_invocation_get_sender (invocation);
   guint32 uid;
 
-  if (g_strv_contains (open_methods, method) ||
-      g_strcmp0 (g_dbus_method_invocation_get_interface_name (invocation),
-                 "org.freedesktop.DBus.Properties") == 0)
-    return TRUE;
-  if (sender && caller_uid (self, sender, &uid) && (uid == 0 || uid == geteuid ()))
-    return TRUE;
+  if (caller_uid (self, invocation, &uid) && (uid == 0 || uid == geteuid ()))
+    return FALSE;
   g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
                                          G_DBUS_ERROR_ACCESS_DENIED,
                                          "%s changes gluster-peer state and is "
-                                         "only for root", method);
-  return FALSE;
+                                         "only for root",
+                                         g_dbus_method_invocation_get_method_name (invocation));
+  return TRUE;
+}
+
+/* "SetLocalUnit" -> "handle-set-local-unit", as gdbus-codegen names it. */
+static char *
+handle_signal_name (const char *method)
+{
+  GString *name = g_string_new ("handle");
+  const char *p;
+
+  for (p = method; *p; p++)
+    {
+      if (g_ascii_isupper (*p))
+        g_string_append_c (name, '-');
+      g_string_append_c (name, g_ascii_tolower (*p));
+    }
+  return g_string_free (name, FALSE);
+}
+
+/* Every method not in open_methods, read from the interface itself, so a
+ * method added to the XML later is privileged without anyone remembering. */
+static void
+guard_privileged_methods (GDBusInterfaceSkeleton *iface, gpointer user_data)
+{
+  GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (iface);
+  guint i;
+
+  for (i = 0; info->methods && info->methods[i]; i++)
+    if (!g_strv_contains (open_methods, info->methods[i]->name))
+      {
+        g_autofree char *signal = handle_signal_name (info->methods[i]->name);
+
+        g_signal_connect_swapped (iface, signal, G_CALLBACK (refuse_unprivileged), user_data);
+      }
 }
 
 /* ---- relations -------------------------------------------------------------- */
@@ -169,10 +207,9 @@ relation_settle (GpManager *self, GpRelation *relation)
 static GpRelation *
 relation_new (GpManager *self, const char *name)
 {
-  GpRelation *relation = gp_relation_new (name, self->store, self->server, &self->limits);
+  GpRelation *relation = gp_relation_new (name, self->store, self->server, &self->limits,
+                                          guard_privileged_methods, self);
 
-  g_signal_connect (gp_relation_get_interface (relation), "g-authorize-method",
-                    G_CALLBACK (authorize_method), self);
   g_signal_connect_swapped (relation, "exported", G_CALLBACK (relation_settle), self);
   return relation;
 }
@@ -320,6 +357,12 @@ load_relation (const GpRelationRecord *record, gpointer user_data)
       g_warning ("Skipping a stored relation: %s", error->message);
       return;
     }
+  /* Two rows can read as one name only in a damaged file (a NUL inside). */
+  if (g_hash_table_contains (self->relations, record->name))
+    {
+      g_warning ("Skipping a second stored relation %s", record->name);
+      return;
+    }
   /* Id and local unit go out as D-Bus strings: one that is not what a
    * hook would have stored (a damaged or hand-edited file) is dropped. */
   checked = *record;
@@ -368,7 +411,7 @@ gp_manager_new (GpStore *store, const GpLimits *limits, GError **error)
   self->iface = gp_dbus_manager_skeleton_new ();
   gp_dbus_manager_set_version (self->iface, PACKAGE_VERSION);
 
-  g_signal_connect (self->iface, "g-authorize-method", G_CALLBACK (authorize_method), self);
+  guard_privileged_methods (G_DBUS_INTERFACE_SKELETON (self->iface), self);
   g_signal_connect (self->iface, "handle-relation-created", G_CALLBACK (handle_relation_created), self);
   g_signal_connect (self->iface, "handle-unit-joined", G_CALLBACK (handle_unit_joined), self);
   g_signal_connect (self->iface, "handle-unit-changed", G_CALLBACK (handle_unit_changed), self);

@@ -137,7 +137,7 @@ flush (GpRelation *self)
 
 GpRelation *
 gp_relation_new (const char *name, GpStore *store, GDBusObjectManagerServer *server,
-                 const GpLimits *limits)
+                 const GpLimits *limits, GpGuardFunc guard, gpointer guard_data)
 {
   GpRelation *self = g_object_new (GP_TYPE_RELATION, NULL);
   g_autofree char *path = gp_relation_object_path (name);
@@ -152,6 +152,7 @@ gp_relation_new (const char *name, GpStore *store, GDBusObjectManagerServer *ser
   sync_local (self);
   sync_states (self);
   gp_dbus_object_skeleton_set_relation (self->object, self->iface);
+  guard (G_DBUS_INTERFACE_SKELETON (self->iface), guard_data);
   connect_local_methods (self);
   gp_relation_queries_connect (self, self->iface);
   return self;
@@ -181,6 +182,16 @@ sorted_position (GpRelation *self, const char *unit, gboolean *found)
   return lo;
 }
 
+/* @pos -1: at the end, for gp_relation_export() to sort. */
+static void
+insert_unit (GpRelation *self, GpUnit *unit, gint pos)
+{
+  g_hash_table_insert (self->units, (gpointer) gp_unit_get_name (unit), unit);
+  g_ptr_array_insert (self->sorted_units, pos, unit);
+  if (gp_unit_get_available (unit))
+    self->n_available++;
+}
+
 static void
 add_unit (GpRelation *self, GpUnit *unit)
 {
@@ -188,10 +199,14 @@ add_unit (GpRelation *self, GpUnit *unit)
   guint pos = sorted_position (self, gp_unit_get_name (unit), &found);
 
   g_assert (!found);
-  g_hash_table_insert (self->units, (gpointer) gp_unit_get_name (unit), unit);
-  g_ptr_array_insert (self->sorted_units, (gint) pos, unit);
-  if (gp_unit_get_available (unit))
-    self->n_available++;
+  insert_unit (self, unit, (gint) pos);
+}
+
+static gint
+compare_units (gconstpointer a, gconstpointer b)
+{
+  return gp_unit_name_compare (gp_unit_get_name (*(GpUnit *const *) a),
+                               gp_unit_get_name (*(GpUnit *const *) b));
 }
 
 void
@@ -229,7 +244,9 @@ gp_relation_load_unit (GpRelation *self, const char *unit_name, GVariant *settin
   unit = gp_unit_new (self->name, unit_name);
   gp_unit_update (unit, settings, data);
   gp_unit_flush (unit);
-  add_unit (self, unit);
+  /* The store hands units over in its own order: sorting once in
+   * gp_relation_export() beats moving half the array for each of them. */
+  insert_unit (self, unit, -1);
 }
 
 static void
@@ -259,6 +276,7 @@ gp_relation_export (GpRelation *self)
 {
   guint i;
 
+  g_ptr_array_sort (self->sorted_units, compare_units);
   ensure_exported (self);
   for (i = 0; i < self->sorted_units->len; i++)
     export_unit (self, g_ptr_array_index (self->sorted_units, i));
@@ -373,25 +391,33 @@ write_change (GpRelation *self, const RelationRow *row, const char *unit,
 static void
 apply_row (GpRelation *self, const RelationRow *row)
 {
+  /* A field whose pointer did not change did not change: its property
+   * need not be set again (most calls change a unit, not the relation). */
+  gboolean local_changed = FALSE;
+
   if (row->id != self->id)
     {
       g_free (self->id);
       self->id = g_strdup (row->id);
+      local_changed = TRUE;
     }
   if (row->local_unit != self->local_unit)
     {
       g_free (self->local_unit);
       self->local_unit = g_strdup (row->local_unit);
+      local_changed = TRUE;
     }
   if (row->local_settings != self->local_settings)
     {
       g_variant_ref (row->local_settings);
       g_variant_unref (self->local_settings);
       self->local_settings = row->local_settings;
+      local_changed = TRUE;
     }
   self->edge_states = row->edge_states;
   self->stored = TRUE;
-  sync_local (self);
+  if (local_changed)
+    sync_local (self);
   sync_states (self);
 }
 

@@ -14,11 +14,16 @@ G_BEGIN_DECLS
 #define GP_TYPE_RELATION (gp_relation_get_type ())
 G_DECLARE_FINAL_TYPE (GpRelation, gp_relation, GP, RELATION, GObject)
 
+/* Connects what must run before the relation's own method handlers. */
+typedef void (*GpGuardFunc) (GDBusInterfaceSkeleton *iface, gpointer user_data);
+
 /* A new relation is neither stored nor on the bus: the first successful
- * hook call writes and exports it. */
+ * hook call writes and exports it. @guard is called on its interface
+ * before its method handlers are connected. */
 GpRelation *gp_relation_new (const char *name, GpStore *store,
                              GDBusObjectManagerServer *server,
-                             const GpLimits *limits);
+                             const GpLimits *limits,
+                             GpGuardFunc guard, gpointer guard_data);
 
 const char *gp_relation_get_name (GpRelation *self);
 const char *gp_relation_get_path (GpRelation *self);

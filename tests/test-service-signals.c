@@ -501,6 +501,49 @@ test_subscriber_sees_new_state (void)
   subscriber_stop (&departed);
 }
 
+/* A client that sends calls without waiting for replies has them applied
+ * in the order it sent them, so the last bricks it sent are the ones kept;
+ * the privilege check must not let one call overtake another. */
+static void
+on_pipelined_reply (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  guint *pending = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_assert_true (gp_dbus_manager_call_unit_changed_finish (GP_DBUS_MANAGER (source), &path,
+                                                           result, &error));
+  g_assert_no_error (error);
+  (*pending)--;
+}
+
+static void
+test_pipelined_calls_keep_order (void)
+{
+  g_autoptr(Svc) svc = svc_new (NULL);
+  g_autoptr(GpDbusPeer) peer = NULL;
+  g_autofree char *last = NULL;
+  const guint n_calls = 64;
+  guint pending = 0, i;
+
+  for (i = 0; i < n_calls; i++)
+    {
+      g_autofree char *bricks = g_strdup_printf ("[\"/mnt/call-%u\"]", i);
+
+      gp_dbus_manager_call_unit_changed (svc->manager, "server", "glusterfs/1",
+                                         bag ("private-address", "10.0.0.1",
+                                              "bricks", bricks, NULL),
+                                         NULL, on_pipelined_reply, &pending);
+      pending++;
+    }
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  peer = svc_peer (svc, UNIT1_PATH);
+  last = g_strdup_printf ("/mnt/call-%u", n_calls - 1);
+  g_assert_cmpstrv (gp_dbus_peer_get_bricks (peer), ((const char *const[]) { last, NULL }));
+}
+
 void
 register_signal_tests (void)
 {
@@ -509,4 +552,5 @@ register_signal_tests (void)
   g_test_add_func ("/service/signals/depart-order", test_depart_order);
   g_test_add_func ("/service/signals/idempotent", test_idempotent);
   g_test_add_func ("/service/signals/subscriber-sees-new-state", test_subscriber_sees_new_state);
+  g_test_add_func ("/service/signals/pipelined-calls-keep-order", test_pipelined_calls_keep_order);
 }
