@@ -166,6 +166,16 @@ add_value (GVariantBuilder *builder, const char *key, JsonNode *value, const cha
     text = g_strdup (json_node_get_string (value));
   else
     text = json_to_string (value, FALSE);
+  /* json-glib decodes escapes JSON has not ("\377") into bytes that are not
+   * UTF-8, which a D-Bus string cannot carry: the daemon gets them
+   * replaced, and a bad brick list says so in Problems. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+      g_free (text);
+      text = g_steal_pointer (&valid);
+    }
   g_variant_builder_add (builder, "{ss}", key, text);
 }
 
