@@ -264,7 +264,7 @@ gp_cli_publish (const char *endpoint, const char *key, const char *value, GError
 
 typedef struct {
   GpCli *cli;
-  char *endpoint;
+  const char *endpoint;
   HookKind kind;
   const char *relation_id; /* $JUJU_RELATION_ID, may be NULL */
   const char *relation;    /* what the daemon is told: the id, else the endpoint */
@@ -341,6 +341,7 @@ gp_cli_hook (GpCli *cli, const char *hook_name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *id_name = NULL;
+  g_autofree char *endpoint = NULL;
   Hook hook = { cli, NULL, 0, NULL, NULL };
   const char *juju_relation = env ("JUJU_RELATION");
   const char *remote = env ("JUJU_REMOTE_UNIT");
@@ -351,10 +352,11 @@ gp_cli_hook (GpCli *cli, const char *hook_name)
   if (hook_name == NULL)
     return gp_cli_usage (cli, _("JUJU_HOOK_NAME is not set: run this as a Juju "
                                 "relation hook"));
-  if (!parse_hook_name (hook_name, &hook.endpoint, &hook.kind))
+  if (!parse_hook_name (hook_name, &endpoint, &hook.kind))
     return gp_cli_usage (cli, _("“%s” is not a relation hook: expected "
                                 "<relation>-relation-<created|joined|changed|departed|broken>"),
                          hook_name);
+  hook.endpoint = endpoint;
   /* Make sure Juju's view and ours agree on the relation before acting. */
   if (juju_relation && !g_str_equal (juju_relation, hook.endpoint))
     return gp_cli_usage (cli, _("JUJU_RELATION is “%s” but the hook is %s"),
@@ -379,14 +381,10 @@ gp_cli_hook (GpCli *cli, const char *hook_name)
                                 "run this as a Juju relation hook"));
   /* The remote application's own data changed: nothing of ours to track. */
   if (hook.kind == HOOK_CHANGED && remote == NULL)
-    {
-      g_free (hook.endpoint);
-      return GP_CLI_EXIT_OK;
-    }
+    return GP_CLI_EXIT_OK;
 
   status = GP_CLI_EXIT_OK;
   if (!run_hook (&hook, &error))
     status = gp_cli_fail (cli, error);
-  g_free (hook.endpoint);
   return status;
 }

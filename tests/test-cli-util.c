@@ -103,8 +103,12 @@ run_argv (CliFixture *f, const char *const *argv, const char *const *env,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
   g_assert_no_error (error);
-  g_test_message ("%s: exit %d\nstdout: %s\nstderr: %s", argv[0],
-                  g_subprocess_get_exit_status (process), stdout_text, stderr_text);
+  if (g_subprocess_get_if_exited (process))
+    g_test_message ("%s: exit %d\nstdout: %s\nstderr: %s", argv[0],
+                    g_subprocess_get_exit_status (process), stdout_text, stderr_text);
+  else
+    g_test_message ("%s: killed by signal %d\nstdout: %s\nstderr: %s", argv[0],
+                    g_subprocess_get_term_sig (process), stdout_text, stderr_text);
   g_assert_true (g_subprocess_get_if_exited (process));
   if (out)
     *out = g_steal_pointer (&stdout_text);
