@@ -44,6 +44,17 @@ explain (GpCli *cli, const GError *error)
   return g_strdup (copy->message);
 }
 
+/* "gluster-peerctl: COMMAND: MESSAGE" on stderr; returns @status. */
+static int
+print_error (GpCli *cli, const char *message, int status)
+{
+  if (cli->command)
+    fprintf (stderr, "gluster-peerctl: %s: %s\n", cli->command, message);
+  else
+    fprintf (stderr, "gluster-peerctl: %s\n", message);
+  return status;
+}
+
 int
 gp_cli_fail (GpCli *cli, const GError *error)
 {
@@ -51,11 +62,7 @@ gp_cli_fail (GpCli *cli, const GError *error)
 
   /* One line: hooks' stderr ends up line by line in Juju's debug log. */
   g_strdelimit (message, "\n", ' ');
-  if (cli->command)
-    fprintf (stderr, "gluster-peerctl: %s: %s\n", cli->command, message);
-  else
-    fprintf (stderr, "gluster-peerctl: %s\n", message);
-  return GP_CLI_EXIT_FAILED;
+  return print_error (cli, message, GP_CLI_EXIT_FAILED);
 }
 
 int
@@ -67,11 +74,19 @@ gp_cli_usage (GpCli *cli, const char *format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  if (cli->command)
-    fprintf (stderr, "gluster-peerctl: %s: %s\n", cli->command, message);
-  else
-    fprintf (stderr, "gluster-peerctl: %s\n", message);
-  return GP_CLI_EXIT_USAGE;
+  return print_error (cli, message, GP_CLI_EXIT_USAGE);
+}
+
+int
+gp_cli_check_args (GpCli *cli, int argc, int min, int max)
+{
+  if (argc - 1 < min)
+    return gp_cli_usage (cli, _("missing arguments (see gluster-peerctl %s --help)"),
+                         cli->command);
+  if (max >= 0 && argc - 1 > max)
+    return gp_cli_usage (cli, _("too many arguments (see gluster-peerctl %s --help)"),
+                         cli->command);
+  return GP_CLI_EXIT_OK;
 }
 
 /* ---- connecting --------------------------------------------------------- */

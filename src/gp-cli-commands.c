@@ -15,6 +15,7 @@
 /* Command-specific options; one invocation runs one command. */
 static char *opt_address_key;
 static char *opt_replica;
+static guint replica_count; /* opt_replica, checked */
 
 static const GOptionEntry address_key_entries[] = {
   { "address-key", 'k', 0, G_OPTION_ARG_STRING, &opt_address_key,
@@ -31,18 +32,6 @@ static const GOptionEntry volume_bricks_entries[] = {
 };
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static int
-check_args (GpCli *cli, int argc, int min, int max)
-{
-  if (argc - 1 < min)
-    return gp_cli_usage (cli, _("missing arguments (see gluster-peerctl %s --help)"),
-                         cli->command);
-  if (max >= 0 && argc - 1 > max)
-    return gp_cli_usage (cli, _("too many arguments (see gluster-peerctl %s --help)"),
-                         cli->command);
-  return GP_CLI_EXIT_OK;
-}
 
 /* Connects and picks the relation; returns an exit code on failure. */
 static int
@@ -114,127 +103,136 @@ print_strv_line (const char *first, const char *const *strv)
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* What a reading command works on. */
+typedef enum {
+  ONE_RELATION,   /* the one gp_cli_choose_relation() chooses */
+  EVERY_RELATION, /* all of them, unless --relation names one */
+} ReadScope;
+
+/* A reading command's own part, on the relations run_read() chose: it
+ * puts its document in *@json, which run_read() prints with --json;
+ * without --json it prints its text instead (and may leave *@json NULL).
+ * FALSE with @error set when the service said no. */
+typedef gboolean (*ReadFunc) (GpCli *cli, GList *relations, JsonNode **json,
+                              GError **error);
+
+/* Runs a reading command, which takes no arguments: connects, chooses the
+ * relations, and has @read print. Returns the exit code. */
 static int
-cmd_status (GpCli *cli, int argc, char **argv)
+run_read (GpCli *cli, int argc, ReadScope scope, ReadFunc read)
 {
   g_autolist(GpDbusRelation) relations = NULL;
+  g_autoptr(JsonNode) json = NULL;
   g_autoptr(GError) error = NULL;
   GpDbusRelation *relation = NULL;
   int status;
 
-  if ((status = check_args (cli, argc, 0, 0)))
+  if ((status = gp_cli_check_args (cli, argc, 0, 0)))
     return status;
-  if (cli->relation)
+  if (scope == EVERY_RELATION && cli->relation == NULL)
     {
-      if ((status = open_relation (cli, &relation)))
-        return status;
-      relations = g_list_prepend (NULL, relation);
+      if (!gp_cli_connect_service (cli, TRUE, &error))
+        return gp_cli_fail (cli, error);
+      relations = gp_cli_list_relations (cli);
     }
-  else if (!gp_cli_connect_service (cli, TRUE, &error))
+  else if ((status = open_relation (cli, &relation)))
+    return status;
+  else
+    relations = g_list_prepend (NULL, relation);
+
+  if (!read (cli, relations, &json, &error))
     return gp_cli_fail (cli, error);
-  else
-    relations = gp_cli_list_relations (cli);
-
   if (cli->json)
-    {
-      JsonObject *object = json_object_new ();
-      JsonArray *array = json_array_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_object_set_string_member (object, "version", gp_dbus_manager_get_version (cli->manager));
-      for (GList *l = relations; l; l = l->next)
-        json_array_add_element (array, gp_cli_json_relation (cli, l->data));
-      json_object_set_array_member (object, "relations", array);
-      root = gp_cli_json_take_object (object);
-      gp_cli_print_json (root, TRUE);
-    }
-  else
-    gp_cli_print_status (cli, relations);
+    gp_cli_print_json (json, TRUE);
   return GP_CLI_EXIT_OK;
 }
 
-static int
-cmd_units (GpCli *cli, int argc, char **argv)
+/* One string a line, or with --json a JSON array. */
+static void
+print_strv (GpCli *cli, const char *const *strv, JsonNode **json)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
-  g_autolist(GpDbusPeer) peers = NULL;
-  int status;
-
-  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
-    return status;
-  peers = gp_cli_relation_peers (cli, relation);
   if (cli->json)
-    {
-      JsonArray *array = json_array_new ();
-      g_autoptr(JsonNode) root = NULL;
+    *json = gp_cli_json_strv (strv);
+  else
+    for (; strv && *strv; strv++)
+      g_print ("%s\n", *strv);
+}
 
-      for (GList *l = peers; l; l = l->next)
-        json_array_add_element (array, gp_cli_json_peer (l->data));
-      root = gp_cli_json_take_array (array);
-      gp_cli_print_json (root, TRUE);
-      return GP_CLI_EXIT_OK;
+static gboolean
+read_status (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+{
+  JsonObject *object;
+  JsonArray *array;
+
+  if (!cli->json)
+    {
+      gp_cli_print_status (cli, relations);
+      return TRUE;
     }
+  object = json_object_new ();
+  array = json_array_new ();
+  json_object_set_string_member (object, "version", gp_dbus_manager_get_version (cli->manager));
+  for (GList *l = relations; l; l = l->next)
+    json_array_add_element (array, gp_cli_json_relation (cli, l->data));
+  json_object_set_array_member (object, "relations", array);
+  *json = gp_cli_json_take_object (object);
+  return TRUE;
+}
+
+static gboolean
+read_units (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+{
+  g_autolist(GpDbusPeer) peers = gp_cli_relation_peers (cli, relations->data);
+  JsonArray *array = json_array_new ();
+
+  *json = gp_cli_json_take_array (array);
   for (GList *l = peers; l; l = l->next)
-    g_print ("%s\n", gp_dbus_peer_get_name (l->data));
-  return GP_CLI_EXIT_OK;
+    if (cli->json)
+      json_array_add_element (array, gp_cli_json_peer (l->data));
+    else
+      g_print ("%s\n", gp_dbus_peer_get_name (l->data));
+  return TRUE;
 }
 
-static int
-cmd_ip_map (GpCli *cli, int argc, char **argv)
+static gboolean
+read_ip_map (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
   g_autoptr(GVariant) map = NULL;
-  g_autoptr(GError) error = NULL;
   JsonArray *array;
   GVariantIter iter;
   const char *host, *address;
-  int status;
 
-  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
-    return status;
-  if (!gp_dbus_relation_call_ip_map_sync (relation, address_key (), &map, NULL, &error))
-    return gp_cli_fail (cli, error);
+  if (!gp_dbus_relation_call_ip_map_sync (relations->data, address_key (), &map, NULL, error))
+    return FALSE;
   array = json_array_new ();
+  *json = gp_cli_json_take_array (array);
   g_variant_iter_init (&iter, map);
   while (g_variant_iter_next (&iter, "(&s&s)", &host, &address))
-    {
-      JsonObject *pair = json_object_new ();
+    if (cli->json)
+      {
+        JsonObject *pair = json_object_new ();
 
-      json_object_set_string_member (pair, "host", host);
-      json_object_set_string_member (pair, "address", address);
-      json_array_add_object_element (array, pair);
-      if (!cli->json)
-        g_print ("%s %s\n", host, address[0] ? address : "-");
-    }
-  if (cli->json)
-    {
-      g_autoptr(JsonNode) root = gp_cli_json_take_array (array);
-
-      gp_cli_print_json (root, TRUE);
-    }
-  else
-    json_array_unref (array);
-  return GP_CLI_EXIT_OK;
+        json_object_set_string_member (pair, "host", host);
+        json_object_set_string_member (pair, "address", address);
+        json_array_add_object_element (array, pair);
+      }
+    else
+      g_print ("%s %s\n", host, address[0] ? address : "-");
+  return TRUE;
 }
 
-static int
-cmd_brick_map (GpCli *cli, int argc, char **argv)
+static gboolean
+read_brick_map (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
   g_autoptr(GVariant) map = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hosts = NULL;
-  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
-  int status;
 
-  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
-    return status;
-  if (!gp_dbus_relation_call_brick_map_sync (relation, &map, NULL, &error))
-    return gp_cli_fail (cli, error);
+  if (!gp_dbus_relation_call_brick_map_sync (relations->data, &map, NULL, error))
+    return FALSE;
   hosts = sorted_keys (map, compare_hosts);
   object = json_object_new ();
-  root = gp_cli_json_take_object (object);
+  *json = gp_cli_json_take_object (object);
   for (guint i = 0; i < hosts->len; i++)
     {
       g_autofree const char **bricks = NULL;
@@ -245,29 +243,21 @@ cmd_brick_map (GpCli *cli, int argc, char **argv)
       else
         print_strv_line (hosts->pdata[i], bricks);
     }
-  if (cli->json)
-    gp_cli_print_json (root, TRUE);
-  return GP_CLI_EXIT_OK;
+  return TRUE;
 }
 
-static int
-cmd_peer_info (GpCli *cli, int argc, char **argv)
+static gboolean
+read_peer_info (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
   g_autoptr(GVariant) info = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) units = NULL;
-  g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
-  int status;
 
-  if ((status = check_args (cli, argc, 0, 0)) || (status = open_relation (cli, &relation)))
-    return status;
-  if (!gp_dbus_relation_call_peer_info_sync (relation, address_key (), &info, NULL, &error))
-    return gp_cli_fail (cli, error);
+  if (!gp_dbus_relation_call_peer_info_sync (relations->data, address_key (), &info, NULL, error))
+    return FALSE;
   units = sorted_keys (info, compare_units);
   object = json_object_new ();
-  root = gp_cli_json_take_object (object);
+  *json = gp_cli_json_take_object (object);
   for (guint i = 0; i < units->len; i++)
     {
       g_autofree const char **bricks = NULL;
@@ -290,80 +280,88 @@ cmd_peer_info (GpCli *cli, int argc, char **argv)
           print_strv_line (first, bricks);
         }
     }
-  if (cli->json)
-    gp_cli_print_json (root, TRUE);
-  return GP_CLI_EXIT_OK;
+  return TRUE;
 }
 
-static int
-cmd_volume_bricks (GpCli *cli, int argc, char **argv)
+static gboolean
+read_volume_bricks (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) bricks = NULL;
-  guint64 replica;
-  int status;
 
-  if ((status = check_args (cli, argc, 0, 0)))
-    return status;
-  if (opt_replica == NULL)
-    return gp_cli_usage (cli, _("--replica N is required"));
-  if (!g_ascii_string_to_unsigned (opt_replica, 10, 0, G_MAXUINT32, &replica, &error))
-    return gp_cli_usage (cli, "--replica: %s", error->message);
-  if ((status = open_relation (cli, &relation)))
-    return status;
-  if (!gp_dbus_relation_call_volume_bricks_sync (relation, (guint) replica, address_key (),
-                                                 &bricks, NULL, &error))
-    return gp_cli_fail (cli, error);
-  if (cli->json)
-    {
-      g_autoptr(JsonNode) root = gp_cli_json_strv ((const char *const *) bricks);
-
-      gp_cli_print_json (root, TRUE);
-    }
-  else
-    for (guint i = 0; bricks[i]; i++)
-      g_print ("%s\n", bricks[i]);
-  return GP_CLI_EXIT_OK;
+  if (!gp_dbus_relation_call_volume_bricks_sync (relations->data, replica_count, address_key (),
+                                                 &bricks, NULL, error))
+    return FALSE;
+  print_strv (cli, (const char *const *) bricks, json);
+  return TRUE;
 }
 
-static int
-cmd_states (GpCli *cli, int argc, char **argv)
+static gboolean
+read_states (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 {
-  g_autolist(GpDbusRelation) relations = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  GpDbusRelation *relation = NULL;
-  int status;
-
-  if ((status = check_args (cli, argc, 0, 0)))
-    return status;
-  if (cli->relation)
-    {
-      if ((status = open_relation (cli, &relation)))
-        return status;
-      relations = g_list_prepend (NULL, relation);
-    }
-  else if (!gp_cli_connect_service (cli, TRUE, &error))
-    return gp_cli_fail (cli, error);
-  else
-    relations = gp_cli_list_relations (cli);
 
   /* The reactive names the old interface set: "<relation>.<state>". */
   for (GList *l = relations; l; l = l->next)
     for (const char *const *s = gp_dbus_relation_get_states (l->data); s && *s; s++)
       g_ptr_array_add (names, g_strconcat (gp_dbus_relation_get_name (l->data), ".", *s, NULL));
   g_ptr_array_add (names, NULL);
-  if (cli->json)
-    {
-      g_autoptr(JsonNode) root = gp_cli_json_strv ((const char *const *) names->pdata);
+  print_strv (cli, (const char *const *) names->pdata, json);
+  return TRUE;
+}
 
-      gp_cli_print_json (root, TRUE);
-    }
-  else
-    for (guint i = 0; names->pdata[i]; i++)
-      g_print ("%s\n", (const char *) names->pdata[i]);
-  return GP_CLI_EXIT_OK;
+static int
+cmd_status (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, EVERY_RELATION, read_status);
+}
+
+static int
+cmd_units (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, ONE_RELATION, read_units);
+}
+
+static int
+cmd_ip_map (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, ONE_RELATION, read_ip_map);
+}
+
+static int
+cmd_brick_map (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, ONE_RELATION, read_brick_map);
+}
+
+static int
+cmd_peer_info (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, ONE_RELATION, read_peer_info);
+}
+
+static int
+cmd_volume_bricks (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 replica;
+  int status;
+
+  /* The arguments, then --replica, then the service (run_read() checks
+   * the arguments again, which costs nothing). */
+  if ((status = gp_cli_check_args (cli, argc, 0, 0)))
+    return status;
+  if (opt_replica == NULL)
+    return gp_cli_usage (cli, _("--replica N is required"));
+  if (!g_ascii_string_to_unsigned (opt_replica, 10, 0, G_MAXUINT32, &replica, &error))
+    return gp_cli_usage (cli, "--replica: %s", error->message);
+  replica_count = (guint) replica;
+  return run_read (cli, argc, ONE_RELATION, read_volume_bricks);
+}
+
+static int
+cmd_states (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, EVERY_RELATION, read_states);
 }
 
 /* ---- acting ------------------------------------------------------------- */
@@ -377,7 +375,7 @@ cmd_clear_state (GpCli *cli, int argc, char **argv)
   const char *name;
   int status;
 
-  if ((status = check_args (cli, argc, 1, 1)) || (status = open_relation (cli, &relation)))
+  if ((status = gp_cli_check_args (cli, argc, 1, 1)) || (status = open_relation (cli, &relation)))
     return status;
   /* Also take the reactive name "server.departed" that `states` prints. */
   name = gp_dbus_relation_get_name (relation);
@@ -409,7 +407,7 @@ cmd_set_address (GpCli *cli, int argc, char **argv)
   g_autofree char *key = NULL;
   int status;
 
-  if ((status = check_args (cli, argc, 2, 2)))
+  if ((status = gp_cli_check_args (cli, argc, 2, 2)))
     return status;
   if (!gp_address_type_validate (argv[1], &error) || !gp_address_validate (argv[2], &error))
     return gp_cli_usage (cli, "%s", error->message);
@@ -430,7 +428,7 @@ cmd_set_bricks (GpCli *cli, int argc, char **argv)
   g_autofree char *json = NULL;
   int status;
 
-  if ((status = check_args (cli, argc, 1, -1)))
+  if ((status = gp_cli_check_args (cli, argc, 1, -1)))
     return status;
   /* The daemon enforces the configured limit on the count. */
   bricks = gp_bricks_normalize ((const char *const *) argv + 1, G_MAXUINT, &error);
@@ -444,52 +442,55 @@ cmd_set_bricks (GpCli *cli, int argc, char **argv)
   return publish (cli, relation, "bricks", json);
 }
 
+/* The KEY=VALUE arguments of `changed`: a data bag. Returns an exit code. */
+static int
+parse_bag (GpCli *cli, int argc, char **argv, GVariant **bag)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  for (int i = 0; i < argc; i++)
+    {
+      const char *eq = strchr (argv[i], '=');
+      g_autofree char *key = NULL;
+
+      if (eq == NULL)
+        {
+          g_variant_builder_clear (&builder);
+          return gp_cli_usage (cli, _("“%s” is not KEY=VALUE"), argv[i]);
+        }
+      key = g_strndup (argv[i], (gsize) (eq - argv[i]));
+      g_variant_builder_add (&builder, "{ss}", key, eq + 1);
+    }
+  *bag = g_variant_ref_sink (g_variant_builder_end (&builder));
+  return GP_CLI_EXIT_OK;
+}
+
 /* created|joined|changed|departed|broken: the hook methods by hand, for
  * scripts and tests without Juju. */
 static int
 cmd_hook_method (GpCli *cli, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) bag = NULL;
   g_autofree char *path = NULL;
   const char *what = argv[0];
   gboolean with_unit = !g_str_equal (what, "created") && !g_str_equal (what, "broken");
   gboolean ok;
   int status;
 
-  status = check_args (cli, argc, with_unit ? 2 : 1,
+  status = gp_cli_check_args (cli, argc, with_unit ? 2 : 1,
                        g_str_equal (what, "changed") ? -1 : (with_unit ? 2 : 1));
   if (status)
     return status;
+  if (g_str_equal (what, "changed") && (status = parse_bag (cli, argc - 3, argv + 3, &bag)))
+    return status;
+  if (!gp_cli_connect_service (cli, FALSE, &error))
+    return gp_cli_fail (cli, error);
 
   if (g_str_equal (what, "changed"))
-    {
-      GVariantBuilder builder;
-
-      g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
-      for (int i = 3; i < argc; i++)
-        {
-          const char *eq = strchr (argv[i], '=');
-          g_autofree char *key = NULL;
-
-          if (eq == NULL)
-            {
-              g_variant_builder_clear (&builder);
-              return gp_cli_usage (cli, _("“%s” is not KEY=VALUE"), argv[i]);
-            }
-          key = g_strndup (argv[i], (gsize) (eq - argv[i]));
-          g_variant_builder_add (&builder, "{ss}", key, eq + 1);
-        }
-      if (!gp_cli_connect_service (cli, FALSE, &error))
-        {
-          g_variant_builder_clear (&builder);
-          return gp_cli_fail (cli, error);
-        }
-      ok = gp_dbus_manager_call_unit_changed_sync (cli->manager, argv[1], argv[2],
-                                                   g_variant_builder_end (&builder),
-                                                   &path, NULL, &error);
-    }
-  else if (!gp_cli_connect_service (cli, FALSE, &error))
-    return gp_cli_fail (cli, error);
+    ok = gp_dbus_manager_call_unit_changed_sync (cli->manager, argv[1], argv[2], bag,
+                                                 &path, NULL, &error);
   else if (g_str_equal (what, "created"))
     ok = gp_dbus_manager_call_relation_created_sync (cli->manager, argv[1], &path, NULL, &error);
   else if (g_str_equal (what, "joined"))
@@ -507,7 +508,7 @@ cmd_hook (GpCli *cli, int argc, char **argv)
 {
   int status;
 
-  if ((status = check_args (cli, argc, 0, 0)))
+  if ((status = gp_cli_check_args (cli, argc, 0, 0)))
     return status;
   return gp_cli_hook (cli, NULL);
 }

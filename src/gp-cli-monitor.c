@@ -53,6 +53,17 @@ print_json_line (const char *member, const char *interface, const char *path,
   gp_cli_print_json (root, FALSE);
 }
 
+/* A signal as JSON: its arguments, as they are. */
+static void
+print_json_args (const char *member, const char *interface, const char *path,
+                 GVariant *parameters)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_member (object, "args", json_gvariant_serialize (parameters));
+  print_json_line (member, interface, path, object);
+}
+
 static void
 on_properties_changed (Monitor *monitor, const char *path, GVariant *parameters)
 {
@@ -139,12 +150,7 @@ on_signal (GDBusConnection *connection, const char *sender, const char *path,
   else if (g_str_equal (interface, "org.freedesktop.DBus.ObjectManager"))
     on_interfaces (monitor, member, parameters);
   else if (monitor->cli->json)
-    {
-      JsonObject *object = json_object_new ();
-
-      json_object_set_member (object, "args", json_gvariant_serialize (parameters));
-      print_json_line (member, interface, path, object);
-    }
+    print_json_args (member, interface, path, parameters);
   else
     {
       g_autofree char *about = subject (path);
@@ -175,12 +181,7 @@ on_owner_changed (GDBusConnection *connection, const char *sender, const char *p
 
   g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
   if (monitor->cli->json)
-    {
-      JsonObject *object = json_object_new ();
-
-      json_object_set_member (object, "args", json_gvariant_serialize (parameters));
-      print_json_line (member, interface, path, object);
-    }
+    print_json_args (member, interface, path, parameters);
   else if (new_owner[0])
     /* TRANSLATORS: bus name, then the unique name of its new owner */
     g_print (_("gluster-peerd: NameOwnerChanged %s started (%s)\n"), name, new_owner);
@@ -220,10 +221,10 @@ gp_cli_monitor (GpCli *cli, int argc, char **argv)
   g_autoptr(GVariant) reply = NULL;
   Monitor monitor = { cli, loop, GP_CLI_EXIT_OK };
   guint signals_id, owner_id, sigint_id, sigterm_id;
+  int status;
 
-  if (argc > 1)
-    return gp_cli_usage (cli, _("too many arguments (see gluster-peerctl %s --help)"),
-                         cli->command);
+  if ((status = gp_cli_check_args (cli, argc, 0, 0)))
+    return status;
   if (!gp_cli_connect (cli, &error))
     return gp_cli_fail (cli, error);
 

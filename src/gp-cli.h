@@ -72,6 +72,9 @@ gboolean gp_cli_publish (const char *endpoint, const char *key, const char *valu
 int gp_cli_fail (GpCli *cli, const GError *error);
 /* Same for a usage error; returns GP_CLI_EXIT_USAGE. */
 int gp_cli_usage (GpCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
+/* A usage error unless the command got @min to @max arguments (@max < 0:
+ * no limit) besides argv[0]; else GP_CLI_EXIT_OK. */
+int gp_cli_check_args (GpCli *cli, int argc, int min, int max);
 
 /* gp-cli-bus.c: the service */
 gboolean gp_cli_connect (GpCli *cli, GError **error);
