@@ -1,10 +1,11 @@
-/* gp-test-bus.c: private message bus and daemon harness for GTest
- * integration tests. See gp-test-bus.h.
+/* gp-test-bus.c: the harness of the GTest integration tests, but for the
+ * daemon (gp-test-daemon.c): paths, temporary directories, child processes
+ * and the private message bus. See gp-test-bus.h.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "gp-test-config.h"
-#include "gp-test-bus.h"
+#include "gp-test-bus-private.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -22,7 +22,6 @@
 #include <gio/gunixinputstream.h>
 
 #define GP_TEST_BUS_START_TIMEOUT_MS 10000
-#define GP_TEST_DAEMON_TIMEOUT_MS 10000
 
 struct _GpTestBus {
   char *dir;
@@ -31,17 +30,6 @@ struct _GpTestBus {
   gboolean with_policy;
   GSubprocess *proc;
   GDBusConnection *watch_conn; /* root connection the harness itself uses */
-};
-
-struct _GpTestDaemon {
-  GpTestBus *bus;
-  GSubprocess *proc;
-  GPid pid;
-  char *state_dir;
-  gboolean own_state_dir;
-  char *unique_name; /* its connection, once it owned the well-known name */
-  gboolean reaped;
-  int status;
 };
 
 /* --- paths and small helpers -------------------------------------------- */
@@ -87,8 +75,8 @@ gp_test_timeout_scale (void)
   return scale > 0 ? scale : 1.0;
 }
 
-static guint
-scaled_ms (guint ms)
+guint
+gp_test_scaled_ms (guint ms)
 {
   return (guint) (ms * gp_test_timeout_scale ());
 }
@@ -145,8 +133,8 @@ child_setup (gpointer user_data)
     }
 }
 
-static GSubprocessLauncher *
-new_launcher (int pid_fd)
+GSubprocessLauncher *
+gp_test_new_launcher (int pid_fd)
 {
   GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   int err_fd = dup (STDERR_FILENO);
@@ -168,8 +156,8 @@ set_flag_cb (gpointer user_data)
 }
 
 /* Iterates ctx until *a or *b (b may be NULL) or timeout_ms; returns *a. */
-static gboolean
-iterate_until_either (GMainContext *ctx, gboolean *a, gboolean *b, guint timeout_ms)
+gboolean
+gp_test_iterate_until_either (GMainContext *ctx, gboolean *a, gboolean *b, guint timeout_ms)
 {
   gboolean timed_out = FALSE;
   GSource *timeout = g_timeout_source_new (timeout_ms);
@@ -186,18 +174,13 @@ iterate_until_either (GMainContext *ctx, gboolean *a, gboolean *b, guint timeout
 static gboolean
 iterate_until (GMainContext *ctx, gboolean *done, guint timeout_ms)
 {
-  return iterate_until_either (ctx, done, NULL, timeout_ms);
+  return gp_test_iterate_until_either (ctx, done, NULL, timeout_ms);
 }
 
-typedef struct {
-  gboolean done;
-  gboolean exited;
-} ProcWait;
-
-static void
-proc_wait_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+void
+gp_test_proc_wait_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  ProcWait *w = user_data;
+  GpTestProcWait *w = user_data;
   g_autoptr(GError) error = NULL;
 
   if (g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error))
@@ -208,15 +191,15 @@ proc_wait_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Waits up to timeout_ms for proc to exit; TRUE if it did. */
-static gboolean
-subprocess_wait_timeout (GSubprocess *proc, guint timeout_ms)
+gboolean
+gp_test_subprocess_wait_timeout (GSubprocess *proc, guint timeout_ms)
 {
   g_autoptr(GMainContext) ctx = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  ProcWait w = { FALSE, FALSE };
+  GpTestProcWait w = { FALSE, FALSE };
 
   g_main_context_push_thread_default (ctx);
-  g_subprocess_wait_async (proc, cancellable, proc_wait_cb, &w);
+  g_subprocess_wait_async (proc, cancellable, gp_test_proc_wait_cb, &w);
   if (!iterate_until (ctx, &w.done, timeout_ms))
     {
       g_cancellable_cancel (cancellable);
@@ -225,17 +208,6 @@ subprocess_wait_timeout (GSubprocess *proc, guint timeout_ms)
     }
   g_main_context_pop_thread_default (ctx);
   return w.exited;
-}
-
-static char *
-describe_status (int status)
-{
-  if (WIFEXITED (status))
-    return g_strdup_printf ("exited with status %d", WEXITSTATUS (status));
-  if (WIFSIGNALED (status))
-    return g_strdup_printf ("killed by signal %d (%s)", WTERMSIG (status),
-                            g_strsignal (WTERMSIG (status)));
-  return g_strdup_printf ("ended with wait status 0x%x", status);
 }
 
 static char *
@@ -328,7 +300,7 @@ gp_test_bus_new (gboolean with_policy)
     dbus_daemon = "dbus-daemon";
   config_arg = g_strdup_printf ("--config-file=%s", bus->config_path);
 
-  launcher = new_launcher (-1);
+  launcher = gp_test_new_launcher (-1);
   g_subprocess_launcher_take_fd (launcher, fds[1], 3);
   bus->proc = g_subprocess_launcher_spawn (launcher, &error,
                                            dbus_daemon, config_arg,
@@ -344,9 +316,9 @@ gp_test_bus_new (gboolean with_policy)
   ctx = g_main_context_new ();
   g_main_context_push_thread_default (ctx);
   g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, NULL, read_line_cb, &r);
-  if (!iterate_until (ctx, &r.done, scaled_ms (GP_TEST_BUS_START_TIMEOUT_MS)))
+  if (!iterate_until (ctx, &r.done, gp_test_scaled_ms (GP_TEST_BUS_START_TIMEOUT_MS)))
     g_error ("dbus-daemon (%s) did not print its address within %u ms",
-             bus->config_path, scaled_ms (GP_TEST_BUS_START_TIMEOUT_MS));
+             bus->config_path, gp_test_scaled_ms (GP_TEST_BUS_START_TIMEOUT_MS));
   g_main_context_pop_thread_default (ctx);
 
   g_assert_no_error (r.error);
@@ -374,7 +346,7 @@ gp_test_bus_free (GpTestBus *bus)
   if (bus->proc != NULL)
     {
       g_subprocess_send_signal (bus->proc, SIGTERM);
-      if (!subprocess_wait_timeout (bus->proc, scaled_ms (5000)))
+      if (!gp_test_subprocess_wait_timeout (bus->proc, gp_test_scaled_ms (5000)))
         {
           g_test_message ("dbus-daemon ignored SIGTERM; killing it");
           g_subprocess_force_exit (bus->proc);
@@ -472,16 +444,16 @@ gp_test_bus_connect_unprivileged (GpTestBus *bus)
   return gp_test_bus_connect_as_uid (bus, GP_TEST_UNPRIVILEGED_UID, GP_TEST_UNPRIVILEGED_GID);
 }
 
-static GDBusConnection *
-bus_watch_conn (GpTestBus *bus)
+GDBusConnection *
+gp_test_bus_watch_conn (GpTestBus *bus)
 {
   if (bus->watch_conn == NULL)
     bus->watch_conn = gp_test_bus_connect (bus);
   return bus->watch_conn;
 }
 
-static char *
-get_name_owner (GDBusConnection *conn, const char *name)
+char *
+gp_test_get_name_owner (GDBusConnection *conn, const char *name)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -501,44 +473,23 @@ get_name_owner (GDBusConnection *conn, const char *name)
   return owner;
 }
 
-static guint32
-get_connection_pid (GDBusConnection *conn, const char *name)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  guint32 pid = 0;
-
-  reply = g_dbus_connection_call_sync (conn, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(u)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  if (reply == NULL)
-    return 0; /* gone already */
-  g_variant_get (reply, "(u)", &pid);
-  return pid;
-}
-
-typedef struct {
-  gboolean changed;
-  gboolean subscription_freed;
-} NameWatch;
 
 static void
 name_owner_changed_cb (GDBusConnection *conn, const char *sender, const char *path,
                        const char *iface, const char *signal, GVariant *params,
                        gpointer user_data)
 {
-  ((NameWatch *) user_data)->changed = TRUE;
+  ((GpTestNameWatch *) user_data)->changed = TRUE;
 }
 
 static void
 name_watch_freed (gpointer user_data)
 {
-  ((NameWatch *) user_data)->subscription_freed = TRUE;
+  ((GpTestNameWatch *) user_data)->subscription_freed = TRUE;
 }
 
-static guint
-subscribe_name (GDBusConnection *conn, const char *name, NameWatch *w)
+guint
+gp_test_subscribe_name (GDBusConnection *conn, const char *name, GpTestNameWatch *w)
 {
   return g_dbus_connection_signal_subscribe (conn, "org.freedesktop.DBus",
                                              "org.freedesktop.DBus", "NameOwnerChanged",
@@ -547,8 +498,8 @@ subscribe_name (GDBusConnection *conn, const char *name, NameWatch *w)
                                              name_owner_changed_cb, w, name_watch_freed);
 }
 
-static void
-unsubscribe_name (GDBusConnection *conn, GMainContext *ctx, guint id, NameWatch *w)
+void
+gp_test_unsubscribe_name (GDBusConnection *conn, GMainContext *ctx, guint id, GpTestNameWatch *w)
 {
   g_dbus_connection_signal_unsubscribe (conn, id);
   while (!w->subscription_freed)
@@ -558,18 +509,18 @@ unsubscribe_name (GDBusConnection *conn, GMainContext *ctx, guint id, NameWatch 
 void
 gp_test_bus_wait_for_name (GpTestBus *bus, const char *name, gboolean owned, guint timeout_ms)
 {
-  GDBusConnection *conn = bus_watch_conn (bus);
+  GDBusConnection *conn = gp_test_bus_watch_conn (bus);
   g_autoptr(GMainContext) ctx = g_main_context_new ();
-  NameWatch w = { FALSE, FALSE };
-  gint64 deadline = g_get_monotonic_time () + (gint64) scaled_ms (timeout_ms) * 1000;
+  GpTestNameWatch w = { FALSE, FALSE };
+  gint64 deadline = g_get_monotonic_time () + (gint64) gp_test_scaled_ms (timeout_ms) * 1000;
   gboolean reached = FALSE;
   guint id;
 
   g_main_context_push_thread_default (ctx);
-  id = subscribe_name (conn, name, &w);
+  id = gp_test_subscribe_name (conn, name, &w);
   for (;;)
     {
-      g_autofree char *owner = get_name_owner (conn, name);
+      g_autofree char *owner = gp_test_get_name_owner (conn, name);
       gint64 left_ms;
 
       if ((owner != NULL) == owned)
@@ -583,317 +534,10 @@ gp_test_bus_wait_for_name (GpTestBus *bus, const char *name, gboolean owned, gui
       w.changed = FALSE;
       iterate_until (ctx, &w.changed, (guint) left_ms);
     }
-  unsubscribe_name (conn, ctx, id, &w);
+  gp_test_unsubscribe_name (conn, ctx, id, &w);
   g_main_context_pop_thread_default (ctx);
 
   if (!reached)
     g_error ("%s still %s on %s after %u ms", name, owned ? "has no owner" : "has an owner",
-             bus->address, scaled_ms (timeout_ms));
-}
-
-/* --- the daemon ---------------------------------------------------------- */
-
-static const char *const unset_vars[] = {
-  "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID",
-  "LISTEN_FDNAMES", "STATE_DIRECTORY", "JOURNAL_STREAM", "INVOCATION_ID",
-  "DBUS_STARTER_ADDRESS", "DBUS_STARTER_BUS_TYPE", NULL,
-};
-
-GpTestDaemon *
-gp_test_daemon_spawn (GpTestBus *bus,
-                      const char *state_dir,
-                      const char *const *extra_args,
-                      const char *const *extra_env,
-                      GpTestDaemonFlags flags)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *cmdline = NULL;
-  const char *wrapper = g_getenv ("GP_DAEMON_WRAPPER");
-  const char *daemon_path = gp_test_daemon_path ();
-  GpTestDaemon *d;
-  int pid_pipe[2];
-  pid_t pid = 0;
-  ssize_t n;
-
-  if (!g_file_test (daemon_path, G_FILE_TEST_IS_EXECUTABLE))
-    g_error ("daemon %s is not an executable (set GP_DAEMON)", daemon_path);
-
-  d = g_new0 (GpTestDaemon, 1);
-  d->bus = bus;
-  if (state_dir != NULL)
-    d->state_dir = g_strdup (state_dir);
-  else
-    {
-      d->state_dir = gp_test_make_tmp_dir ("gp-test-state-XXXXXX");
-      d->own_state_dir = TRUE;
-    }
-
-  if (wrapper != NULL && *wrapper != '\0')
-    {
-      g_auto(GStrv) wargv = NULL;
-
-      g_shell_parse_argv (wrapper, NULL, &wargv, &error);
-      g_assert_no_error (error);
-      for (guint i = 0; wargv[i] != NULL; i++)
-        g_ptr_array_add (argv, g_strdup (wargv[i]));
-    }
-  g_ptr_array_add (argv, g_strdup (daemon_path));
-  if (!(flags & GP_TEST_DAEMON_FLAGS_NO_STATE_DIR_ARG))
-    {
-      g_ptr_array_add (argv, g_strdup ("--state-dir"));
-      g_ptr_array_add (argv, g_strdup (d->state_dir));
-    }
-  if (!(flags & GP_TEST_DAEMON_FLAGS_QUIET))
-    g_ptr_array_add (argv, g_strdup ("--verbose"));
-  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (extra_args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  g_unix_open_pipe (pid_pipe, FD_CLOEXEC, &error);
-  g_assert_no_error (error);
-  launcher = new_launcher (pid_pipe[1]);
-
-  for (guint i = 0; unset_vars[i] != NULL; i++)
-    g_subprocess_launcher_unsetenv (launcher, unset_vars[i]);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SYSTEM_BUS_ADDRESS", bus->address, TRUE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus->address, TRUE);
-  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
-    {
-      const char *eq = strchr (extra_env[i], '=');
-      g_autofree char *name = NULL;
-
-      g_assert_nonnull (eq);
-      name = g_strndup (extra_env[i], eq - extra_env[i]);
-      g_subprocess_launcher_setenv (launcher, name, eq + 1, TRUE);
-    }
-
-  cmdline = g_strjoinv (" ", (char **) argv->pdata);
-  g_test_message ("starting %s", cmdline);
-
-  d->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_close (pid_pipe[1], NULL);
-  /* The spawn returned after a successful exec, so the pid is in the pipe. */
-  do
-    n = read (pid_pipe[0], &pid, sizeof pid);
-  while (n < 0 && errno == EINTR);
-  g_close (pid_pipe[0], NULL);
-  g_assert_no_error (error);
-  g_assert_cmpint (n, ==, sizeof pid);
-  d->pid = (GPid) pid;
-  return d;
-}
-
-typedef struct {
-  ProcWait proc;
-  NameWatch name;
-} ReadyWait;
-
-static void
-ready_proc_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  proc_wait_cb (source, result, &((ReadyWait *) user_data)->proc);
-}
-
-gboolean
-gp_test_daemon_wait_ready (GpTestDaemon *d, GError **error)
-{
-  GDBusConnection *conn = bus_watch_conn (d->bus);
-  g_autoptr(GMainContext) ctx = g_main_context_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  guint timeout_ms = scaled_ms (GP_TEST_DAEMON_TIMEOUT_MS);
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  ReadyWait w = { { FALSE, FALSE }, { FALSE, FALSE } };
-  gboolean ready = FALSE;
-  guint id;
-
-  if (d->reaped)
-    {
-      g_autofree char *how = describe_status (d->status);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s %s", gp_test_daemon_path (), how);
-      return FALSE;
-    }
-
-  g_main_context_push_thread_default (ctx);
-  id = subscribe_name (conn, GP_TEST_BUS_NAME, &w.name);
-  g_subprocess_wait_async (d->proc, cancellable, ready_proc_cb, &w);
-  for (;;)
-    {
-      g_autofree char *owner = get_name_owner (conn, GP_TEST_BUS_NAME);
-      gint64 left_ms;
-
-      /* Someone else may hold the name: ready means the owner is our
-       * process (a valgrind wrapper keeps the pid). */
-      if (owner != NULL && get_connection_pid (conn, owner) == (guint32) d->pid)
-        {
-          d->unique_name = g_steal_pointer (&owner);
-          ready = TRUE;
-          break;
-        }
-      if (w.proc.exited)
-        break;
-      left_ms = (deadline - g_get_monotonic_time ()) / 1000;
-      if (left_ms <= 0)
-        break;
-      w.name.changed = FALSE;
-      iterate_until_either (ctx, &w.name.changed, &w.proc.done, (guint) left_ms);
-    }
-
-  if (!w.proc.done)
-    {
-      g_cancellable_cancel (cancellable);
-      while (!w.proc.done)
-        g_main_context_iteration (ctx, TRUE);
-    }
-  unsubscribe_name (conn, ctx, id, &w.name);
-  g_main_context_pop_thread_default (ctx);
-
-  if (ready)
-    return TRUE;
-
-  if (w.proc.exited)
-    {
-      g_autofree char *how = NULL;
-
-      d->reaped = TRUE;
-      d->status = g_subprocess_get_status (d->proc);
-      how = describe_status (d->status);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s %s before owning %s", gp_test_daemon_path (), how, GP_TEST_BUS_NAME);
-    }
-  else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                 "%s did not own %s on %s within %u ms", gp_test_daemon_path (),
-                 GP_TEST_BUS_NAME, d->bus->address, timeout_ms);
-  return FALSE;
-}
-
-GpTestDaemon *
-gp_test_daemon_start (GpTestBus *bus, const char *state_dir, const char *const *extra_args)
-{
-  g_autoptr(GError) error = NULL;
-  GpTestDaemon *d = gp_test_daemon_spawn (bus, state_dir, extra_args, NULL,
-                                          GP_TEST_DAEMON_FLAGS_NONE);
-
-  if (!gp_test_daemon_wait_ready (d, &error))
-    g_error ("gluster-peerd did not start: %s", error->message);
-  return d;
-}
-
-/* Reaps the process (timeout_ms, scaled); FALSE if it is still running. */
-static gboolean
-daemon_reap (GpTestDaemon *d, guint timeout_ms)
-{
-  if (d->reaped)
-    return TRUE;
-  if (!subprocess_wait_timeout (d->proc, scaled_ms (timeout_ms)))
-    return FALSE;
-  d->reaped = TRUE;
-  d->status = g_subprocess_get_status (d->proc);
-  return TRUE;
-}
-
-/* After the process is gone, wait until the bus has dropped its
- * connection, so that a restart can own the name at once. */
-static void
-daemon_wait_disconnected (GpTestDaemon *d)
-{
-  if (d->unique_name == NULL)
-    return;
-  gp_test_bus_wait_for_name (d->bus, d->unique_name, FALSE, 5000);
-  g_clear_pointer (&d->unique_name, g_free);
-}
-
-static void
-daemon_assert_running (GpTestDaemon *d, const char *what)
-{
-  g_autofree char *how = NULL;
-
-  if (!d->reaped && !subprocess_wait_timeout (d->proc, 0))
-    return;
-  daemon_reap (d, 0);
-  how = describe_status (d->status);
-  g_error ("%s: gluster-peerd (pid %d) had already %s", what, (int) d->pid, how);
-}
-
-void
-gp_test_daemon_kill9 (GpTestDaemon *d)
-{
-  g_autofree char *how = NULL;
-
-  daemon_assert_running (d, "kill -9");
-  g_subprocess_send_signal (d->proc, SIGKILL);
-  if (!daemon_reap (d, GP_TEST_DAEMON_TIMEOUT_MS))
-    g_error ("gluster-peerd (pid %d) survived SIGKILL", (int) d->pid);
-  how = describe_status (d->status);
-  if (!WIFSIGNALED (d->status) || WTERMSIG (d->status) != SIGKILL)
-    g_error ("gluster-peerd (pid %d) %s, expected SIGKILL", (int) d->pid, how);
-  daemon_wait_disconnected (d);
-}
-
-void
-gp_test_daemon_stop (GpTestDaemon *d)
-{
-  g_autofree char *how = NULL;
-
-  daemon_assert_running (d, "stop");
-  g_subprocess_send_signal (d->proc, SIGTERM);
-  if (!daemon_reap (d, GP_TEST_DAEMON_TIMEOUT_MS))
-    g_error ("gluster-peerd (pid %d) did not exit within %u ms of SIGTERM", (int) d->pid,
-             scaled_ms (GP_TEST_DAEMON_TIMEOUT_MS));
-  how = describe_status (d->status);
-  if (!WIFEXITED (d->status) || WEXITSTATUS (d->status) != 0)
-    g_error ("gluster-peerd (pid %d) %s after SIGTERM, expected status 0", (int) d->pid, how);
-  daemon_wait_disconnected (d);
-}
-
-int
-gp_test_daemon_wait_exit (GpTestDaemon *d)
-{
-  if (!daemon_reap (d, GP_TEST_DAEMON_TIMEOUT_MS))
-    g_error ("gluster-peerd (pid %d) did not exit within %u ms", (int) d->pid,
-             scaled_ms (GP_TEST_DAEMON_TIMEOUT_MS));
-  daemon_wait_disconnected (d);
-  return d->status;
-}
-
-gboolean
-gp_test_daemon_is_running (GpTestDaemon *d)
-{
-  if (d->reaped)
-    return FALSE;
-  return !daemon_reap (d, 0);
-}
-
-GPid
-gp_test_daemon_get_pid (GpTestDaemon *d)
-{
-  return d->pid;
-}
-
-const char *
-gp_test_daemon_get_state_dir (GpTestDaemon *d)
-{
-  return d->state_dir;
-}
-
-void
-gp_test_daemon_free (GpTestDaemon *d)
-{
-  if (d == NULL)
-    return;
-  if (!d->reaped)
-    {
-      g_subprocess_force_exit (d->proc);
-      if (!daemon_reap (d, GP_TEST_DAEMON_TIMEOUT_MS))
-        g_warning ("gluster-peerd (pid %d) survived SIGKILL", (int) d->pid);
-    }
-  g_clear_object (&d->proc);
-  if (d->own_state_dir)
-    gp_test_rm_rf (d->state_dir);
-  g_free (d->state_dir);
-  g_free (d->unique_name);
-  g_free (d);
+             bus->address, gp_test_scaled_ms (timeout_ms));
 }

@@ -24,6 +24,9 @@
  *
  * Free a GpTestDaemon before the GpTestBus it runs on; with g_autoptr,
  * declare the bus first.
+ *
+ * The bus and the helpers are in gp-test-bus.c, the daemon in
+ * gp-test-daemon.c; what they share is in gp-test-bus-private.h.
  */
 #pragma once
 

@@ -7,7 +7,21 @@
 #include "gp-test-bus.h"
 #include "gp-test-snapshot.h"
 
-#define CALL_TIMEOUT_MS 10000
+#define ROOT_PATH "/org/juju/GlusterPeer"
+#define MANAGER_IFACE "org.juju.GlusterPeer.Manager"
+#define RELATION_IFACE "org.juju.GlusterPeer.Relation"
+
+/* --- calls ------------------------------------------------------------------ */
+
+GVariant *
+gp_test_call (GDBusConnection *conn, const char *path, const char *iface, const char *method,
+              GVariant *params, GError **error)
+{
+  return g_dbus_connection_call_sync (conn, GP_TEST_BUS_NAME, path, iface, method, params,
+                                      NULL, G_DBUS_CALL_FLAGS_NONE,
+                                      (int) (GP_TEST_CALL_TIMEOUT_MS * gp_test_timeout_scale ()),
+                                      NULL, error);
+}
 
 GVariant *
 gp_test_call_text (GDBusConnection *conn, const char *path, const char *iface,
@@ -17,11 +31,29 @@ gp_test_call_text (GDBusConnection *conn, const char *path, const char *iface,
   g_autoptr(GVariant) params = g_variant_parse (NULL, args, NULL, NULL, &parse_error);
 
   g_assert_no_error (parse_error);
-  return g_dbus_connection_call_sync (conn, GP_TEST_BUS_NAME, path, iface, method, params,
-                                      NULL, G_DBUS_CALL_FLAGS_NONE,
-                                      (int) (CALL_TIMEOUT_MS * gp_test_timeout_scale ()),
-                                      NULL, error);
+  return gp_test_call (conn, path, iface, method, params, error);
 }
+
+GVariant *
+gp_test_try_step (GDBusConnection *conn, const GpTestStep *step, GError **error)
+{
+  const char *iface = g_str_equal (step->path, ROOT_PATH) ? MANAGER_IFACE : RELATION_IFACE;
+
+  return gp_test_call_text (conn, step->path, iface, step->method, step->args, error);
+}
+
+void
+gp_test_run_step (GDBusConnection *conn, const GpTestStep *step)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = gp_test_try_step (conn, step, &error);
+
+  if (error != NULL)
+    g_test_message ("%s%s on %s failed", step->method, step->args, step->path);
+  g_assert_no_error (error);
+}
+
+/* --- snapshots -------------------------------------------------------------- */
 
 static int
 compare_entries (gconstpointer a, gconstpointer b)
@@ -63,8 +95,7 @@ static GVariant *
 sorted_reply (GDBusConnection *conn, const char *iface, const char *method, const char *args)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = gp_test_call_text (conn, "/org/juju/GlusterPeer", iface, method,
-                                                 args, &error);
+  g_autoptr(GVariant) reply = gp_test_call_text (conn, ROOT_PATH, iface, method, args, &error);
   g_autoptr(GVariant) dict = NULL;
 
   g_assert_no_error (error);
@@ -80,4 +111,70 @@ gp_test_snapshot (GDBusConnection *conn)
       sorted_reply (conn, "org.freedesktop.DBus.Properties", "GetAll",
                     "('org.juju.GlusterPeer.Manager',)"),
       sorted_reply (conn, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", "()")));
+}
+
+void
+gp_test_assert_snapshot (GDBusConnection *conn, GVariant *expected)
+{
+  g_autoptr(GVariant) now = gp_test_snapshot (conn);
+
+  g_assert_cmpvariant (now, expected);
+}
+
+/* --- signals ---------------------------------------------------------------- */
+
+static void
+on_any_signal (GDBusConnection *conn, const char *sender, const char *path,
+               const char *iface, const char *member, GVariant *params, gpointer user_data)
+{
+  if (g_strcmp0 (sender, "org.freedesktop.DBus") == 0)
+    return;
+  g_ptr_array_add (user_data, g_strdup_printf ("%s %s.%s", path, iface, member));
+}
+
+GDBusConnection *
+gp_test_watch_signals (GpTestBus *bus, GPtrArray *signals)
+{
+  GDBusConnection *watcher = gp_test_bus_connect (bus);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_signal_subscribe (watcher, NULL, NULL, NULL, NULL, NULL,
+                                      G_DBUS_SIGNAL_FLAGS_NONE, on_any_signal, signals, NULL);
+  /* AddMatch is in place once the bus answered a later call. */
+  reply = g_dbus_connection_call_sync (watcher, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetId", NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  return watcher;
+}
+
+void
+gp_test_sync_signals (GDBusConnection *watcher)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = gp_test_call (watcher, ROOT_PATH, "org.freedesktop.DBus.Peer",
+                                            "Ping", NULL, &error);
+
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+void
+gp_test_assert_no_signals (GPtrArray *signals)
+{
+  for (guint i = 0; i < signals->len; i++)
+    g_test_message ("unexpected signal: %s", (const char *) signals->pdata[i]);
+  g_assert_cmpuint (signals->len, ==, 0);
+}
+
+void
+gp_test_close_watcher (GDBusConnection **watcher)
+{
+  g_dbus_connection_close_sync (*watcher, NULL, NULL);
+  g_clear_object (watcher);
+  /* Drop the subscription's pending callbacks. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 }

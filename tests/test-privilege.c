@@ -93,6 +93,7 @@ typedef struct {
   GpTestDaemon *daemon;
   GDBusConnection *root;
   GDBusConnection *nobody;
+  GVariant *before; /* snapshot of what set-up left, for every test to start from */
 } Fixture;
 
 static GVariant *
@@ -145,6 +146,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
        "'bricks': '[\"/mnt/vdb1\"]'})");
   run (f->root, SERVER_PATH, RELATION_IFACE, "SetLocalUnit",
        "('glusterfs/0', {'private-address': '10.0.0.100', 'bricks': '[\"/srv/b1\"]'})");
+  f->before = snapshot (f);
 }
 
 static void
@@ -152,6 +154,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   if (f->bus == NULL)
     return;
+  g_clear_pointer (&f->before, g_variant_unref);
   g_dbus_connection_close_sync (f->nobody, NULL, NULL);
   g_dbus_connection_close_sync (f->root, NULL, NULL);
   g_clear_object (&f->nobody);
@@ -181,31 +184,24 @@ assert_access_denied (GDBusConnection *conn, const Call *call)
 static void
 test_privileged_refused (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GVariant) before = NULL;
-  g_autoptr(GVariant) after = NULL;
   gsize i;
 
   if (f->bus == NULL)
     return;
-  before = snapshot (f);
   for (i = 0; i < G_N_ELEMENTS (privileged); i++)
     assert_access_denied (f->nobody, &privileged[i]);
   for (i = 0; i < G_N_ELEMENTS (privileged_bad_args); i++)
     assert_access_denied (f->nobody, &privileged_bad_args[i]);
-  after = snapshot (f);
-  g_assert_cmpvariant (after, before);
+  gp_test_assert_snapshot (f->root, f->before);
 }
 
 static void
 test_queries_allowed (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GVariant) before = NULL;
-  g_autoptr(GVariant) after = NULL;
   gsize i;
 
   if (f->bus == NULL)
     return;
-  before = snapshot (f);
   for (i = 0; i < G_N_ELEMENTS (queries); i++)
     {
       g_autoptr(GVariant) as_nobody = call_ok (f->nobody, &queries[i]);
@@ -235,8 +231,7 @@ test_queries_allowed (Fixture *f, gconstpointer data)
       g_assert_null (reply);
       g_assert_nonnull (error);
     }
-  after = snapshot (f);
-  g_assert_cmpvariant (after, before);
+  gp_test_assert_snapshot (f->root, f->before);
 }
 
 static void
@@ -247,7 +242,7 @@ test_root_allowed (Fixture *f, gconstpointer data)
 
   if (f->bus == NULL)
     return;
-  last = snapshot (f);
+  last = g_variant_ref (f->before);
   for (i = 0; i < G_N_ELEMENTS (privileged); i++)
     {
       g_autoptr(GVariant) reply = call_ok (f->root, &privileged[i]);

@@ -12,8 +12,8 @@
 
 #include "gp-test-bus.h"
 #include "gp-test-snapshot.h"
+#include "gp-test-state.h"
 
-#define DEST GP_TEST_BUS_NAME
 #define ROOT_PATH "/org/juju/GlusterPeer"
 #define SERVER_PATH ROOT_PATH "/server"
 #define PEER_PATH ROOT_PATH "/peer"
@@ -21,97 +21,38 @@
 #define MANAGER_IFACE "org.juju.GlusterPeer.Manager"
 #define RELATION_IFACE "org.juju.GlusterPeer.Relation"
 #define PEER_IFACE "org.juju.GlusterPeer"
-#define CALL_TIMEOUT_MS 10000
 #define KILL_ROUNDS 10
 #define WRITER_UNITS 3
 
-typedef struct {
-  GpTestBus *bus;
-  char *state_dir;
-  GpTestDaemon *daemon;
-  GDBusConnection *conn;
-} Fixture;
+typedef GpTestState Fixture;
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  /* The real policy needs root to own the name; otherwise the open one. */
-  f->bus = gp_test_bus_new (gp_test_can_switch_uid ());
-  f->state_dir = gp_test_make_tmp_dir ("gp-test-restart-XXXXXX");
-  f->conn = gp_test_bus_connect (f->bus);
+  gp_test_state_set_up (f, "gp-test-restart-XXXXXX");
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_clear_pointer (&f->daemon, gp_test_daemon_free);
-  g_dbus_connection_close_sync (f->conn, NULL, NULL);
-  g_clear_object (&f->conn);
-  g_clear_pointer (&f->bus, gp_test_bus_free);
-  gp_test_rm_rf (f->state_dir);
-  g_clear_pointer (&f->state_dir, g_free);
-}
-
-/* extra_env NULL: the tests' environment. Start-up on a bad state file
- * logs a warning, which must not be fatal there whatever G_DEBUG says. */
-static void
-start_with (Fixture *f, const char *const *extra_env)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_null (f->daemon);
-  f->daemon = gp_test_daemon_spawn (f->bus, f->state_dir, NULL, extra_env,
-                                    GP_TEST_DAEMON_FLAGS_NONE);
-  gp_test_daemon_wait_ready (f->daemon, &error);
-  g_assert_no_error (error);
-}
-
-#define start(f) start_with (f, NULL)
-
-/* SIGTERM (clean exit asserted) or SIGKILL. */
-static void
-stop (Fixture *f, gboolean kill9)
-{
-  if (kill9)
-    gp_test_daemon_kill9 (f->daemon);
-  else
-    gp_test_daemon_stop (f->daemon);
-  g_clear_pointer (&f->daemon, gp_test_daemon_free);
-}
-
-static GVariant *
-call_on (GDBusConnection *conn, const char *path, const char *iface, const char *method,
-         GVariant *params, GError **error)
-{
-  return g_dbus_connection_call_sync (conn, DEST, path, iface, method, params, NULL, 0,
-                                      (int) (CALL_TIMEOUT_MS * gp_test_timeout_scale ()),
-                                      NULL, error);
+  gp_test_state_tear_down (f);
 }
 
 /* A Manager method at ROOT_PATH, else a Relation one. */
-#define try_call(conn, path, method, args, error) \
-  gp_test_call_text (conn, path, g_str_equal (path, ROOT_PATH) ? MANAGER_IFACE : RELATION_IFACE, \
-                     method, args, error)
-
 static void
 call_ok (Fixture *f, const char *path, const char *method, const char *args)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = try_call (f->conn, path, method, args, &error);
+  const GpTestStep step = { path, method, args };
 
-  if (error)
-    g_test_message ("%s%s on %s failed", method, args, path);
-  g_assert_no_error (error);
+  gp_test_run_step (f->conn, &step);
 }
-
-#define run_step(f, step) call_ok (f, (step)->path, (step)->method, (step)->args)
 
 static GVariant *
 get_property (Fixture *f, const char *path, const char *iface, const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = call_on (f->conn, path, "org.freedesktop.DBus.Properties", "Get",
-                                       g_variant_new ("(ss)", iface, name), &error);
+  g_autoptr(GVariant) reply = gp_test_call (f->conn, path, "org.freedesktop.DBus.Properties", "Get",
+                                            g_variant_new ("(ss)", iface, name), &error);
   GVariant *value;
 
   g_assert_no_error (error);
@@ -166,15 +107,9 @@ assert_nothing_moved_aside (Fixture *f)
 
 /* ---- the data ----------------------------------------------------------------- */
 
-typedef struct {
-  const char *path; /* ROOT_PATH: a Manager method; else a Relation's */
-  const char *method;
-  const char *args;
-} Step;
-
 /* Several relations and units, edge states set, local settings; a
  * relation created and broken. */
-static const Step steps[] = {
+static const GpTestStep steps[] = {
   { ROOT_PATH, "RelationCreated", "('server:3',)" },
   { ROOT_PATH, "UnitJoined", "('server:3', 'glusterfs/1')" },
   { ROOT_PATH, "UnitJoined", "('server:3', 'glusterfs/2')" },
@@ -205,7 +140,7 @@ static const Step steps[] = {
 };
 
 /* The same data again, as Juju re-running hooks would send it. */
-static const Step resent[] = {
+static const GpTestStep resent[] = {
   { ROOT_PATH, "RelationCreated", "('server:3',)" },
   { ROOT_PATH, "RelationCreated", "('server',)" },
   { ROOT_PATH, "UnitJoined", "('server:3', 'glusterfs/1')" },
@@ -236,7 +171,7 @@ populate (Fixture *f)
   gsize i;
 
   for (i = 0; i < G_N_ELEMENTS (steps); i++)
-    run_step (f, &steps[i]);
+    gp_test_run_step (f->conn, &steps[i]);
 }
 
 /* The state of steps[], as the contract describes it. */
@@ -267,17 +202,15 @@ static void
 test_stop_start (Fixture *f, gconstpointer data)
 {
   g_autoptr(GVariant) before = NULL;
-  g_autoptr(GVariant) after = NULL;
 
-  start (f);
+  gp_test_state_start (f, NULL);
   populate (f);
   before = snapshot (f);
   assert_populated (f, before);
-  stop (f, FALSE);
-  start (f);
-  after = snapshot (f);
-  g_assert_cmpvariant (after, before);
-  stop (f, FALSE);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
+  gp_test_state_start (f, NULL);
+  gp_test_assert_snapshot (f->conn, before);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 }
 
 /* kill -9 right after every acknowledged call: each is there after restart. */
@@ -287,15 +220,15 @@ test_kill9_after_ack (Fixture *f, gconstpointer data)
   g_autoptr(GVariant) last = NULL;
   gsize i;
 
-  start (f);
+  gp_test_state_start (f, NULL);
   for (i = 0; i < G_N_ELEMENTS (steps); i++)
     {
       g_autoptr(GVariant) before = NULL;
 
-      run_step (f, &steps[i]);
+      gp_test_run_step (f->conn, &steps[i]);
       before = snapshot (f);
-      stop (f, TRUE);
-      start (f);
+      gp_test_state_stop (f, GP_TEST_STOP_KILL);
+      gp_test_state_start (f, NULL);
       g_clear_pointer (&last, g_variant_unref);
       last = snapshot (f);
       if (!g_variant_equal (before, last))
@@ -304,7 +237,7 @@ test_kill9_after_ack (Fixture *f, gconstpointer data)
     }
   assert_populated (f, last);
   assert_nothing_moved_aside (f);
-  stop (f, FALSE);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 }
 
 /* ---- (c): kill -9 with calls in flight ------------------------------------------ */
@@ -354,9 +287,9 @@ writer_call (GDBusConnection *conn, guint unit, guint seq, GError **error)
 {
   g_autofree char *name = g_strdup_printf ("glusterfs/%u", unit + 1);
 
-  return call_on (conn, ROOT_PATH, MANAGER_IFACE, "UnitChanged",
-                  g_variant_new ("(ss@a{ss})", "server:3", name,
-                                 writer_settings (unit, seq, NULL)), error);
+  return gp_test_call (conn, ROOT_PATH, MANAGER_IFACE, "UnitChanged",
+                       g_variant_new ("(ss@a{ss})", "server:3", name,
+                                      writer_settings (unit, seq, NULL)), error);
 }
 
 static gpointer
@@ -442,7 +375,7 @@ test_kill9_in_flight (Fixture *f, gconstpointer data)
   g_mutex_init (&w.lock);
   g_cond_init (&w.cond);
   w.conn = gp_test_bus_connect (f->bus);
-  start (f);
+  gp_test_state_start (f, NULL);
   for (unit = 0; unit < WRITER_UNITS; unit++)
     {
       g_autoptr(GError) error = NULL;
@@ -455,7 +388,7 @@ test_kill9_in_flight (Fixture *f, gconstpointer data)
     {
       guint target = (guint) g_test_rand_int_range (1, 60);
       gint64 deadline = g_get_monotonic_time () +
-                        (gint64) (CALL_TIMEOUT_MS * gp_test_timeout_scale ()) * 1000;
+                        (gint64) (GP_TEST_CALL_TIMEOUT_MS * gp_test_timeout_scale ()) * 1000;
       GThread *thread;
 
       w.n_acked = 0;
@@ -473,18 +406,18 @@ test_kill9_in_flight (Fixture *f, gconstpointer data)
       /* and a random point within the next call (not a wait for anything) */
       g_usleep ((gulong) g_test_rand_int_range (0, 4000));
 
-      stop (f, TRUE);
+      gp_test_state_stop (f, GP_TEST_STOP_KILL);
       g_thread_join (thread);
       /* The call in flight was cut off, or refused for want of a daemon. */
       g_test_message ("round %u: killed after %u calls (%s)", round, w.n_acked, w.error->message);
       g_assert_true (g_error_matches (w.error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
                      g_error_matches (w.error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN));
 
-      start (f);
+      gp_test_state_start (f, NULL);
       verify_writer_units (f, &w);
     }
   assert_nothing_moved_aside (f);
-  stop (f, FALSE);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
   g_clear_error (&w.error);
   g_dbus_connection_close_sync (w.conn, NULL, NULL);
   g_clear_object (&w.conn);
@@ -495,88 +428,36 @@ test_kill9_in_flight (Fixture *f, gconstpointer data)
 /* ---- (d): no replayed signals ------------------------------------------------------ */
 
 static void
-on_any_signal (GDBusConnection *conn, const char *sender, const char *path,
-               const char *iface, const char *member, GVariant *params, gpointer user_data)
-{
-  if (g_strcmp0 (sender, "org.freedesktop.DBus") == 0)
-    return;
-  g_ptr_array_add (user_data, g_strdup_printf ("%s %s.%s", path, iface, member));
-}
-
-/* A round trip to the daemon on @conn: every signal it sent before is then
- * dispatched. */
-static void
-sync_signals (GDBusConnection *conn)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = call_on (conn, ROOT_PATH, "org.freedesktop.DBus.Peer",
-                                       "Ping", NULL, &error);
-
-  g_assert_no_error (error);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-assert_no_signals (GPtrArray *signals)
-{
-  guint i;
-
-  for (i = 0; i < signals->len; i++)
-    g_test_message ("unexpected signal: %s", (const char *) g_ptr_array_index (signals, i));
-  g_assert_cmpuint (signals->len, ==, 0);
-}
-
-/* A connection recording every signal but the bus's own into @signals;
- * the match rule is in place when it returns. */
-static GDBusConnection *
-watch_signals (Fixture *f, GPtrArray *signals)
-{
-  GDBusConnection *watcher = gp_test_bus_connect (f->bus);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_dbus_connection_signal_subscribe (watcher, NULL, NULL, NULL, NULL, NULL,
-                                      G_DBUS_SIGNAL_FLAGS_NONE, on_any_signal, signals, NULL);
-  /* AddMatch is in place once the bus answered a later call. */
-  reply = g_dbus_connection_call_sync (watcher, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetId", NULL, NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  return watcher;
-}
-
-static void
 test_no_replay (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDBusConnection) watcher = NULL;
   gsize i;
 
-  start (f);
+  gp_test_state_start (f, NULL);
   populate (f);
-  stop (f, FALSE);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 
   /* Subscribed before the daemon starts: it exports its objects before it
    * owns the name, so anything it emits at start-up is seen here. */
-  watcher = watch_signals (f, signals);
-  start (f);
-  sync_signals (watcher);
-  assert_no_signals (signals);
+  watcher = gp_test_watch_signals (f->bus, signals);
+  gp_test_state_start (f, NULL);
+  gp_test_sync_signals (watcher);
+  gp_test_assert_no_signals (signals);
 
   for (i = 0; i < G_N_ELEMENTS (resent); i++)
-    run_step (f, &resent[i]);
-  sync_signals (watcher);
-  assert_no_signals (signals);
+    gp_test_run_step (f->conn, &resent[i]);
+  gp_test_sync_signals (watcher);
+  gp_test_assert_no_signals (signals);
 
   /* The watcher does see a real change. */
   call_ok (f, ROOT_PATH, "UnitChanged", "('server', 'glusterfs/1', {'private-address': '10.0.0.1', "
                                         "'bricks': '[\"/mnt/vdc1\",\"/mnt/vdd1\",\"/mnt/vde1\"]'})");
-  sync_signals (watcher);
+  gp_test_sync_signals (watcher);
   g_assert_true (g_ptr_array_find_with_equal_func (signals, SERVER_PATH "/glusterfs_2f1 "
                                                    PEER_IFACE ".BricksAdded", g_str_equal, NULL));
-  g_dbus_connection_close_sync (watcher, NULL, NULL);
-  stop (f, FALSE);
+  gp_test_close_watcher (&watcher);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 }
 
 /* ---- (g): a change that cannot be written changes nothing --------------------- */
@@ -585,7 +466,7 @@ static void
 test_write_failure (Fixture *f, gconstpointer data)
 {
   /* Each would change something, and emit signals, if it could write. */
-  static const Step refused[] = {
+  static const GpTestStep refused[] = {
     { ROOT_PATH, "UnitChanged", "('server', 'glusterfs/1', {'bricks': '[\"/mnt/new\"]'})" },
     { ROOT_PATH, "UnitJoined", "('newrel:1', 'glusterfs/4')" },
     { ROOT_PATH, "UnitDeparted", "('server', 'glusterfs/2')" },
@@ -595,16 +476,14 @@ test_write_failure (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GDBusConnection) watcher = NULL;
   g_autoptr(GVariant) before = NULL;
-  g_autoptr(GVariant) after = NULL;
-  g_autoptr(GVariant) restarted = NULL;
   g_autofree char *path = state_db_path (f);
   sqlite3 *db = NULL;
   gsize i;
 
-  start (f);
+  gp_test_state_start (f, NULL);
   populate (f);
   before = snapshot (f);
-  watcher = watch_signals (f, signals);
+  watcher = gp_test_watch_signals (f->bus, signals);
 
   /* Another process holds the write lock, as an operator's sqlite3 shell
    * might: the daemon gives up after its busy timeout. */
@@ -613,31 +492,28 @@ test_write_failure (Fixture *f, gconstpointer data)
   for (i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) reply = try_call (f->conn, refused[i].path, refused[i].method,
-                                            refused[i].args, &error);
+      g_autoptr(GVariant) reply = gp_test_try_step (f->conn, &refused[i], &error);
       g_autofree char *remote = error ? g_dbus_error_get_remote_error (error) : NULL;
 
       g_assert_null (reply);
       g_assert_cmpstr (remote, ==, "org.juju.GlusterPeer.Error.Failed");
     }
-  sync_signals (watcher);
-  assert_no_signals (signals);
-  after = snapshot (f);
-  g_assert_cmpvariant (after, before);
+  gp_test_sync_signals (watcher);
+  gp_test_assert_no_signals (signals);
+  gp_test_assert_snapshot (f->conn, before);
   g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  stop (f, TRUE);
-  start (f);
-  restarted = snapshot (f);
-  g_assert_cmpvariant (restarted, before);
+  gp_test_state_stop (f, GP_TEST_STOP_KILL);
+  gp_test_state_start (f, NULL);
+  gp_test_assert_snapshot (f->conn, before);
   /* and the same calls work now */
   for (i = 0; i < G_N_ELEMENTS (refused); i++)
-    run_step (f, &refused[i]);
+    gp_test_run_step (f->conn, &refused[i]);
   assert_property (f, ROOT_PATH, MANAGER_IFACE, "Relations",
                    "[objectpath '" CLUSTER_PATH "', '" ROOT_PATH "/newrel', '" SERVER_PATH "']");
-  g_dbus_connection_close_sync (watcher, NULL, NULL);
-  stop (f, FALSE);
+  gp_test_close_watcher (&watcher);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 }
 
 /* ---- (e): corrupt and foreign databases ----------------------------------------- */
@@ -651,7 +527,9 @@ assert_started_fresh (Fixture *f)
   g_autoptr(GVariant) objects = NULL;
   g_autoptr(GPtrArray) broken = NULL;
 
-  start_with (f, (const char *const[]) { "G_DEBUG=fatal-criticals", NULL });
+  /* Start-up on a bad state file logs a warning, which must not be fatal
+   * here whatever G_DEBUG says. */
+  gp_test_state_start (f, (const char *const[]) { "G_DEBUG=fatal-criticals", NULL });
   assert_property (f, ROOT_PATH, MANAGER_IFACE, "Relations", "@ao []");
   snap = snapshot (f);
   objects = g_variant_get_child_value (snap, 1);
@@ -660,11 +538,11 @@ assert_started_fresh (Fixture *f)
   g_assert_cmpuint (broken->len, ==, 1);
 
   call_ok (f, ROOT_PATH, "UnitChanged", "('server:3', 'glusterfs/1', {'private-address': '10.0.0.1'})");
-  stop (f, TRUE);
-  start (f);
+  gp_test_state_stop (f, GP_TEST_STOP_KILL);
+  gp_test_state_start (f, NULL);
   assert_property (f, ROOT_PATH, MANAGER_IFACE, "Relations", "[objectpath '" SERVER_PATH "']");
   assert_property (f, SERVER_PATH "/glusterfs_2f1", PEER_IFACE, "Address", "'10.0.0.1'");
-  stop (f, FALSE);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
   return g_strdup (broken->pdata[0]);
 }
 
@@ -724,7 +602,7 @@ test_edge_states (Fixture *f, gconstpointer data)
   static const char *const all =
     "['available', 'bricks.available', 'bricks.removed', 'connected', 'departed']";
 
-  start (f);
+  gp_test_state_start (f, NULL);
   call_ok (f, ROOT_PATH, "UnitChanged", "('server:3', 'glusterfs/1', {'private-address': '10.0.0.1', "
                                         "'bricks': '[\"/a\",\"/b\"]'})");
   call_ok (f, ROOT_PATH, "UnitChanged", "('server:3', 'glusterfs/1', {'private-address': '10.0.0.1', "
@@ -737,31 +615,31 @@ test_edge_states (Fixture *f, gconstpointer data)
   assert_states (f, SERVER_PATH, all);
   assert_states (f, PEER_PATH, "['departed']");
 
-  stop (f, FALSE);
-  start (f);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
+  gp_test_state_start (f, NULL);
   assert_states (f, SERVER_PATH, all);
   assert_states (f, PEER_PATH, "['departed']");
   assert_property (f, PEER_PATH, RELATION_IFACE, "Units", "@ao []");
 
-  stop (f, TRUE);
-  start (f);
+  gp_test_state_stop (f, GP_TEST_STOP_KILL);
+  gp_test_state_start (f, NULL);
   assert_states (f, SERVER_PATH, all);
   call_ok (f, SERVER_PATH, "ClearState", "('bricks.available',)");
-  stop (f, TRUE);
-  start (f);
+  gp_test_state_stop (f, GP_TEST_STOP_KILL);
+  gp_test_state_start (f, NULL);
   assert_states (f, SERVER_PATH, "['available', 'bricks.removed', 'connected', 'departed']");
   call_ok (f, SERVER_PATH, "ClearState", "('departed',)");
   call_ok (f, SERVER_PATH, "ClearState", "('bricks.removed',)");
   call_ok (f, PEER_PATH, "ClearState", "('departed',)");
-  stop (f, FALSE);
-  start (f);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
+  gp_test_state_start (f, NULL);
   assert_states (f, SERVER_PATH, "['available', 'connected']");
   assert_states (f, PEER_PATH, "@as []");
   /* A brick new to the service after the restart sets it again. */
   call_ok (f, ROOT_PATH, "UnitChanged", "('server:3', 'glusterfs/1', {'private-address': '10.0.0.1', "
                                         "'bricks': '[\"/b\",\"/c\"]'})");
   assert_states (f, SERVER_PATH, "['available', 'bricks.available', 'connected']");
-  stop (f, FALSE);
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 }
 
 int
