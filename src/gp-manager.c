@@ -247,10 +247,27 @@ handle_relation_created (GpDbusManager *iface, GDBusMethodInvocation *invocation
   relation = relation_lookup_or_new (self, name);
   if (!gp_relation_created (relation, id, &error))
     return fail (invocation, error);
-  relation_settle (self, relation);
   gp_dbus_manager_complete_relation_created (iface, invocation, gp_relation_get_path (relation));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* UnitJoined (@settings NULL) and UnitChanged. The unit returned belongs
+ * to its relation, which is in self->relations once the call succeeded. */
+static GpUnit *
+unit_call (GpManager *self, const char *relation_arg, const char *unit_name,
+           GVariant *settings, GError **error)
+{
+  g_autoptr(GpRelation) relation = NULL;
+  g_autofree char *name = NULL, *id = NULL;
+
+  if (!gp_relation_parse (relation_arg, &name, &id, error) ||
+      !gp_unit_name_validate (unit_name, error))
+    return NULL;
+  relation = relation_lookup_or_new (self, name);
+  if (settings)
+    return gp_relation_unit_changed (relation, id, unit_name, settings, error);
+  return gp_relation_unit_joined (relation, id, unit_name, error);
 }
 
 static gboolean
@@ -258,18 +275,10 @@ handle_unit_joined (GpDbusManager *iface, GDBusMethodInvocation *invocation,
                     const char *relation_arg, const char *unit_name, GpManager *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpRelation) relation = NULL;
-  g_autofree char *name = NULL, *id = NULL;
-  GpUnit *unit;
+  GpUnit *unit = unit_call (self, relation_arg, unit_name, NULL, &error);
 
-  if (!gp_relation_parse (relation_arg, &name, &id, &error) ||
-      !gp_unit_name_validate (unit_name, &error))
-    return fail (invocation, error);
-  relation = relation_lookup_or_new (self, name);
-  unit = gp_relation_unit_joined (relation, id, unit_name, &error);
   if (unit == NULL)
     return fail (invocation, error);
-  relation_settle (self, relation);
   gp_dbus_manager_complete_unit_joined (iface, invocation, gp_unit_get_path (unit));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -281,18 +290,10 @@ handle_unit_changed (GpDbusManager *iface, GDBusMethodInvocation *invocation,
                      GpManager *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpRelation) relation = NULL;
-  g_autofree char *name = NULL, *id = NULL;
-  GpUnit *unit;
+  GpUnit *unit = unit_call (self, relation_arg, unit_name, settings, &error);
 
-  if (!gp_relation_parse (relation_arg, &name, &id, &error) ||
-      !gp_unit_name_validate (unit_name, &error))
-    return fail (invocation, error);
-  relation = relation_lookup_or_new (self, name);
-  unit = gp_relation_unit_changed (relation, id, unit_name, settings, &error);
   if (unit == NULL)
     return fail (invocation, error);
-  relation_settle (self, relation);
   gp_dbus_manager_complete_unit_changed (iface, invocation, gp_unit_get_path (unit));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
