@@ -77,15 +77,21 @@ static double scale = 1.0;
 
 static void bench_free (Bench *b);
 
+static void
+vreport (const char *what, const char *format, va_list ap)
+{
+  fprintf (stderr, "gp-bench: %s: ", what);
+  vfprintf (stderr, format, ap);
+  fprintf (stderr, "\n");
+}
+
 static void G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN
 die (const char *format, ...)
 {
   va_list ap;
 
   va_start (ap, format);
-  fprintf (stderr, "gp-bench: BROKEN RUN: ");
-  vfprintf (stderr, format, ap);
-  fprintf (stderr, "\n");
+  vreport ("BROKEN RUN", format, ap);
   va_end (ap);
   printf ("\nBROKEN RUN (see the error above)\n");
   fflush (stdout);
@@ -94,15 +100,14 @@ die (const char *format, ...)
   exit (EXIT_FAILURE);
 }
 
+/* A broken measurement the run goes on after: it still fails at the end. */
 static void G_GNUC_PRINTF (1, 2)
 breakage (const char *format, ...)
 {
   va_list ap;
 
   va_start (ap, format);
-  fprintf (stderr, "gp-bench: BROKEN: ");
-  vfprintf (stderr, format, ap);
-  fprintf (stderr, "\n");
+  vreport ("BROKEN", format, ap);
   va_end (ap);
   broken = TRUE;
 }
