@@ -979,7 +979,8 @@ store_relation (GpStore *store, const char *name, const char *id, const char *ap
       g_autofree char *address = unit_address (address_base + i);
       g_autoptr(GVariant) settings = make_settings (address, (const char *const *) bricks);
 
-      if (!gp_store_put_unit (store, name, unit, settings, (const char *const *) bricks, &error))
+      if (!gp_store_put_unit (store, name, unit, settings, (const char *const *) bricks, "",
+                              &error))
         die ("%s", error->message);
     }
 }

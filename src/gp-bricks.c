@@ -1,10 +1,10 @@
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "gp-bricks.h"
 #include "gp-error.h"
+#include "gp-json.h"
 
 gboolean
 gp_brick_validate (const char *brick, GError **error)
@@ -57,18 +57,53 @@ gp_brick_validate (const char *brick, GError **error)
   return TRUE;
 }
 
+char *
+gp_brick_canonicalize (const char *brick)
+{
+  GString *canonical = g_string_sized_new (strlen (brick));
+  const char *p = brick;
+
+  /* Component by component: an empty one ("//") and "." name the
+   * directory they stand in, so they add nothing. */
+  while (*p != '\0')
+    {
+      const char *end;
+      gsize len;
+
+      while (*p == '/')
+        p++;
+      end = strchrnul (p, '/');
+      len = (gsize) (end - p);
+      if (len > 0 && !(len == 1 && p[0] == '.'))
+        {
+          g_string_append_c (canonical, '/');
+          g_string_append_len (canonical, p, (gssize) len);
+        }
+      p = end;
+    }
+  if (canonical->len == 0)
+    g_string_append_c (canonical, '/');
+  return g_string_free (canonical, FALSE);
+}
+
 GStrv
 gp_bricks_normalize (const char *const *bricks, guint max_bricks, GError **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                      g_free, NULL);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   guint n = 0;
 
   for (; bricks && *bricks; bricks++)
     {
+      g_autofree char *canonical = NULL;
+
       if (!gp_brick_validate (*bricks, error))
         return NULL;
-      if (!g_hash_table_add (seen, (gpointer) *bricks))
+      /* One directory is one brick however a peer spells it: gluster
+       * refuses a volume that exports the same directory twice. */
+      canonical = gp_brick_canonicalize (*bricks);
+      if (g_hash_table_contains (seen, canonical))
         continue;
       if (++n > max_bricks)
         {
@@ -77,144 +112,48 @@ gp_bricks_normalize (const char *const *bricks, guint max_bricks, GError **error
                        max_bricks, max_bricks);
           return NULL;
         }
-      g_strv_builder_add (builder, *bricks);
+      g_strv_builder_add (builder, canonical);
+      g_hash_table_add (seen, g_steal_pointer (&canonical));
     }
   return g_strv_builder_end (builder);
 }
 
-/* Whether @value holds the escape \u0000. After an escaped backslash the
- * same characters are a path's own text, as gp_bricks_to_json() writes a
- * brick holding them: that list must read back. */
-static gboolean
-has_json_nul (const char *value)
-{
-  const char *p;
-
-  for (p = strchr (value, '\\'); p; p = strchr (p + 2, '\\'))
-    {
-      /* json-glib also takes octal escapes, which JSON has not: "\0". */
-      if (g_str_has_prefix (p + 1, "u0000") || p[1] == '0')
-        return TRUE;
-      if (p[1] == '\0')
-        break;
-    }
-  return FALSE;
-}
-
-/* The end of the first JSON value in @text, or NULL when the text ends
- * inside it or holds what JSON has not outside strings (json-glib also
- * takes comments, and leaks on some of them). Finds the extent only:
- * json-glib judges the rest. */
-static const char *
-json_value_end (const char *p)
-{
-  int depth = 0;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  do
-    {
-      if (*p == '"')
-        {
-          for (p++; *p != '"'; p++)
-            {
-              if (*p == '\0')
-                return NULL;
-              if (*p == '\\' && p[1] != '\0')
-                p++;
-            }
-          p++;
-        }
-      else if (*p == '[' || *p == '{')
-        depth++, p++;
-      else if (*p == ']' || *p == '}')
-        depth--, p++;
-      else if (*p != '\0' && (g_ascii_isspace (*p) || strchr (",:", *p) != NULL) && depth > 0)
-        p++;
-      else if (*p != '\0' && (g_ascii_isalnum (*p) || strchr ("+-.", *p) != NULL))
-        {
-          /* a number, true, false or null */
-          while (g_ascii_isalnum (*p) || (*p != '\0' && strchr ("+-.", *p) != NULL))
-            p++;
-        }
-      else
-        return NULL;
-    }
-  while (depth > 0);
-  return p;
-}
-
-gboolean
-gp_json_is_one_value (const char *text)
-{
-  const char *end = json_value_end (text);
-
-  if (end == NULL)
-    return FALSE;
-  while (g_ascii_isspace (*end))
-    end++;
-  return *end == '\0';
-}
-
+/* Only depth 1: a list of strings. jansson has refused what is not JSON,
+ * not UTF-8, holds \u0000 or has anything after the list, and nesting past
+ * its depth limit; a nested list or object inside is refused here. */
 static GStrv
 parse_json_list (const char *value, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) items = g_strv_builder_new ();
   g_autoptr(GError) local = NULL;
-  JsonNode *root;
-  JsonArray *array;
-  guint i, n;
+  g_autoptr(json_t) root = NULL;
+  size_t i;
+  json_t *element;
 
-  /* json-glib hands strings back NUL-terminated, so an escaped NUL would
-   * silently cut a path short: refuse it before parsing. */
-  if (has_json_nul (value))
+  root = gp_json_parse (value, JSON_DECODE_ANY, &local);
+  if (root == NULL)
     {
-      g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                           "bricks: a brick path contains a NUL character");
-      return NULL;
-    }
-  if (!gp_json_is_one_value (value))
-    {
-      g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                           "bricks: not a valid JSON list: not one JSON value");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, value, -1, &local))
-    {
-      /* json-glib quotes the input, decoding octal escapes ("\377") that
-       * JSON has not: the message may not be UTF-8, and it goes out over
-       * D-Bus (Problems, error replies). */
-      g_autofree char *message = g_utf8_make_valid (local->message, -1);
-
       g_set_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                   "bricks: not a valid JSON list: %s", message);
+                   "bricks: not a valid JSON list: %s", local->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+  if (!json_is_array (root))
     {
       g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
                            "bricks: the value is not a list");
       return NULL;
     }
-  array = json_node_get_array (root);
-  n = json_array_get_length (array);
-  for (i = 0; i < n; i++)
+  json_array_foreach (root, i, element)
     {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) ||
-          json_node_get_value_type (node) != G_TYPE_STRING)
+      if (!json_is_string (element))
         {
           g_set_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                       "bricks: element %u is not a string", i + 1);
+                       "bricks: element %zu is not a string", i + 1);
           return NULL;
         }
-      g_ptr_array_add (items, g_strdup (json_node_get_string (node)));
+      g_strv_builder_add (items, json_string_value (element));
     }
-  g_ptr_array_add (items, NULL);
-  return (GStrv) g_ptr_array_steal (items, NULL);
+  return g_strv_builder_end (items);
 }
 
 /* One Python string literal at *p ('...' or "...", optional u/b prefix),
@@ -334,8 +273,7 @@ parse_python_list (const char *value, GError **error)
 /* Python's repr() quotes with ' unless the string holds a ' and no ", so a
  * Python list may well start with "...". Any '...' or u'...' item, or a \x
  * escape (JSON has none), makes the list Python; everything else is JSON, so
- * JSON's error messages win. json-glib itself takes '...' but without
- * Python's escapes, and drops the backslash of \x: it would misread paths. */
+ * JSON's error messages win. */
 static gboolean
 looks_like_python (const char *value)
 {
@@ -391,15 +329,9 @@ gp_bricks_parse (const char *value, guint max_bricks, GError **error)
 char *
 gp_bricks_to_json (const char *const *bricks)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) array = gp_json_strv (bricks);
 
-  json_builder_begin_array (builder);
-  for (; bricks && *bricks; bricks++)
-    json_builder_add_string_value (builder, *bricks);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return gp_json_to_string (array, JSON_COMPACT);
 }
 
 static GStrv

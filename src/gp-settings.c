@@ -1,10 +1,10 @@
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "gp-bricks.h"
 #include "gp-error.h"
+#include "gp-json.h"
 #include "gp-names.h"
 #include "gp-settings.h"
 
@@ -217,75 +217,55 @@ gp_settings_lookup (GVariant *settings, const char *key)
 char *
 gp_settings_to_json (GVariant *settings)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) object = json_object ();
   GVariantIter iter;
   const char *key, *value;
 
-  json_builder_begin_object (builder);
   g_variant_iter_init (&iter, settings);
   while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
-    {
-      json_builder_set_member_name (builder, key);
-      json_builder_add_string_value (builder, value);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+    json_object_set_new (object, key, gp_json_string (value));
+  return gp_json_to_string (object, JSON_COMPACT);
 }
 
+/* The state file's settings: one object of strings (depth 1). */
 GVariant *
 gp_settings_from_json (const char *json, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GHashTable) table = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonObjectIter iter;
-  JsonObject *object;
-  JsonNode *root, *node;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(json_t) root = NULL;
   const char *key;
+  json_t *value;
 
-  if (!gp_json_is_one_value (json))
+  root = gp_json_parse (json, JSON_DECODE_ANY, &local);
+  if (root == NULL)
     {
-      g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                           "settings are not one JSON object");
+      g_set_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
+                   "settings are not valid JSON: %s", local->message);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!json_is_object (root))
     {
       g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
                            "settings are not a JSON object");
       return NULL;
     }
-  object = json_node_get_object (root);
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &key, &node))
+  json_object_foreach (root, key, value)
     {
-      /* json-glib takes octal escapes ("\377"), which JSON has not, and
-       * hands back what they spell, UTF-8 or not: a{ss} takes only UTF-8. */
-      if (!g_utf8_validate (key, -1, NULL) ||
-          (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
-           !g_utf8_validate (json_node_get_string (node), -1, NULL)))
-        {
-          g_set_error_literal (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
-                               "settings hold a string that is not valid UTF-8");
-          return NULL;
-        }
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+      if (!json_is_string (value))
         {
           g_set_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT,
                        "settings value of “%s” is not a string", key);
           return NULL;
         }
-      g_hash_table_insert (table, (gpointer) key, (gpointer) json_node_get_string (node));
+      g_hash_table_insert (table, (gpointer) key, (gpointer) json_string_value (value));
     }
   return settings_from_table (table);
 }
 
-/* @value of @key, when it is a usable address; a bad one is a problem. */
-static const char *
+/* @value of @key as gluster takes it (an IPv6 address without brackets),
+ * when it is a usable address; a bad one is a problem. */
+static char *
 check_address (const char *key, const char *value, GPtrArray *problems)
 {
   g_autoptr(GError) error = NULL;
@@ -298,21 +278,30 @@ check_address (const char *key, const char *value, GPtrArray *problems)
         g_ptr_array_add (problems, g_strdup_printf ("%s: %s", key, error->message));
       return NULL;
     }
-  return value;
+  return gp_address_bare (value, NULL);
 }
 
-static const char *
-valid_address (GVariant *settings, const char *key, GPtrArray *problems)
+/* ingress-address, else private-address: what Juju documents as the
+ * address peers should use. */
+static char *
+unit_address (const char *ingress, const char *private)
 {
-  return check_address (key, gp_settings_lookup (settings, key), problems);
+  char *address = check_address ("ingress-address", ingress, NULL);
+
+  return address ? address : check_address ("private-address", private, NULL);
 }
 
-const char *
-gp_peer_data_address_for (GVariant *settings, const char *key)
+char *
+gp_peer_data_dup_address (GVariant *settings, const char *key)
 {
-  const char *value = valid_address (settings, key && key[0] ? key : "private-address", NULL);
+  char *value;
 
-  return value ? value : "";
+  if (key == NULL || key[0] == '\0')
+    value = unit_address (gp_settings_lookup (settings, "ingress-address"),
+                          gp_settings_lookup (settings, "private-address"));
+  else
+    value = check_address (key, gp_settings_lookup (settings, key), NULL);
+  return value ? value : g_strdup ("");
 }
 
 typedef struct {
@@ -340,7 +329,8 @@ gp_peer_data_new (GVariant *settings, const GpLimits *limits, GError **error)
   g_autoptr(GError) local = NULL;
   g_autofree Entry *heap = NULL;
   Entry stack[16], *entries;
-  const char *ingress, *private, *bricks;
+  const char *bricks;
+  char *address;
   GVariantBuilder addresses;
   gsize i, n;
 
@@ -363,18 +353,19 @@ gp_peer_data_new (GVariant *settings, const GpLimits *limits, GError **error)
       gsize len = strlen (key);
 
       if (len > strlen ("-address") && g_str_has_suffix (key, "-address") &&
-          check_address (key, entries_lookup (entries, n, key), problems))
+          (address = check_address (key, entries[i].value, problems)))
         {
           g_autofree char *type = g_strndup (key, len - strlen ("-address"));
 
           g_variant_builder_add_value (&addresses,
                                        g_variant_new_dict_entry (g_variant_new_string (type),
-                                                                 g_variant_new_string (entries[i].value)));
+                                                                 g_variant_new_take_string (address)));
         }
     }
-  ingress = check_address ("ingress-address", entries_lookup (entries, n, "ingress-address"), NULL);
-  private = check_address ("private-address", entries_lookup (entries, n, "private-address"), NULL);
-  data->address = g_strdup (ingress ? ingress : private ? private : "");
+  data->address = unit_address (entries_lookup (entries, n, "ingress-address"),
+                                entries_lookup (entries, n, "private-address"));
+  if (data->address == NULL)
+    data->address = g_strdup ("");
   data->addresses = g_variant_ref_sink (g_variant_builder_end (&addresses));
   /* Kept for the unit's life: one block, not a tree of small ones. */
   (void) g_variant_get_data (data->addresses);

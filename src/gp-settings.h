@@ -41,8 +41,10 @@ typedef struct {
 GpPeerData *gp_peer_data_new (GVariant *settings, const GpLimits *limits,
                               GError **error);
 void gp_peer_data_free (GpPeerData *data);
-/* The address under @key ("" means "private-address"), "" when missing. */
-const char *gp_peer_data_address_for (GVariant *settings, const char *key);
+/* The address under @key, bare as in GpPeerData.address; "" (or NULL)
+ * means the unit's address (ingress-address, else private-address), the
+ * one Address shows. "" when missing or not valid. Free with g_free(). */
+char *gp_peer_data_dup_address (GVariant *settings, const char *key);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpPeerData, gp_peer_data_free)
 

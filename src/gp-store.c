@@ -1,9 +1,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gp-bricks.h"
 #include "gp-error.h"
@@ -12,10 +16,17 @@
 
 /* "GPR1": tells our database from someone else's SQLite file. */
 #define GP_STORE_APPLICATION_ID 0x47505231
-#define GP_STORE_SCHEMA_VERSION 1
+/* 2: units.refused, why the unit's latest data bag was not taken. */
+#define GP_STORE_SCHEMA_VERSION 2
 /* Another process holding a write lock (an operator's sqlite3 shell) must
  * not hang the service: give up and answer Error.Failed instead. */
 #define GP_STORE_BUSY_TIMEOUT_MS 1000
+
+#define GP_STORE_DB_NAME "state.db"
+/* The database and what SQLite keeps next to it: none may be a symlink,
+ * all are 0600, and a broken database is moved aside with all of them (a
+ * hot journal left behind would be played into the new database). */
+static const char *const db_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
 
 enum {
   STMT_BEGIN,
@@ -40,8 +51,9 @@ static const char *const stmt_sql[N_STMTS] = {
     "id = ?2, local_unit = ?3, local_settings = ?4, edge_states = ?5",
   [STMT_DELETE_RELATION] = "DELETE FROM relations WHERE name = ?1",
   [STMT_PUT_UNIT] =
-    "INSERT INTO units (relation, name, settings, bricks) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT (relation, name) DO UPDATE SET settings = ?3, bricks = ?4",
+    "INSERT INTO units (relation, name, settings, bricks, refused) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (relation, name) DO UPDATE SET "
+    "settings = ?3, bricks = ?4, refused = ?5",
   [STMT_DELETE_UNIT] = "DELETE FROM units WHERE relation = ?1 AND name = ?2",
 };
 
@@ -58,6 +70,7 @@ static const char schema_sql[] =
   "  name TEXT NOT NULL,"
   "  settings TEXT NOT NULL,"
   "  bricks TEXT NOT NULL,"
+  "  refused TEXT NOT NULL DEFAULT '',"
   "  PRIMARY KEY (relation, name)"
   ") WITHOUT ROWID;";
 
@@ -65,6 +78,8 @@ struct _GpStore
 {
   GObject parent_instance;
 
+  char *dir;       /* canonical: SQLite's NOFOLLOW refuses any symlink in a path */
+  int dir_fd;      /* opened once, O_NOFOLLOW; every file is looked at through it */
   char *path;
   sqlite3 *db;
   sqlite3_stmt *stmts[N_STMTS];
@@ -97,6 +112,9 @@ gp_store_finalize (GObject *object)
   GpStore *self = GP_STORE (object);
 
   close_db (self);
+  if (self->dir_fd >= 0)
+    close (self->dir_fd);
+  g_free (self->dir);
   g_free (self->path);
   G_OBJECT_CLASS (gp_store_parent_class)->finalize (object);
 }
@@ -110,6 +128,7 @@ gp_store_class_init (GpStoreClass *klass)
 static void
 gp_store_init (GpStore *self)
 {
+  self->dir_fd = -1;
 }
 
 static gboolean
@@ -175,6 +194,19 @@ check_database (GpStore *self, GError **error)
   return TRUE;
 }
 
+/* Brings a database of an older schema up to this one, in place. */
+static gboolean
+upgrade_schema (GpStore *self, GError **error)
+{
+  gint64 version = pragma_int (self, "PRAGMA user_version");
+
+  if (version == 1 &&
+      pragma_int (self, "SELECT count(*) FROM sqlite_master WHERE name = 'units'") == 1)
+    return exec (self, "ALTER TABLE units ADD COLUMN refused TEXT NOT NULL DEFAULT ''",
+                 "upgrade", error);
+  return TRUE;
+}
+
 static gboolean
 open_db (GpStore *self, GError **error)
 {
@@ -184,13 +216,13 @@ open_db (GpStore *self, GError **error)
 
   rc = sqlite3_open_v2 (self->path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX, NULL);
+                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
     return set_sqlite_error (self, rc, "open", error);
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, GP_STORE_BUSY_TIMEOUT_MS);
 
-  if (!check_database (self, error))
+  if (!check_database (self, error) || !upgrade_schema (self, error))
     return FALSE;
 
   /* WAL with synchronous=FULL: a commit is on disk when COMMIT returns,
@@ -221,52 +253,221 @@ open_db (GpStore *self, GError **error)
   return TRUE;
 }
 
-/* Keep the bad file for a post-mortem rather than deleting anyone's data. */
+static gboolean
+set_errno_error (GError **error, int saved_errno, const char *what, const char *dir,
+                 const char *name)
+{
+  g_set_error (error, GP_ERROR, GP_ERROR_FAILED, "could not %s %s%s%s: %s", what,
+               dir, name ? "/" : "", name ? name : "", g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Narrows @st's directory to 0700 when it is ours; someone else's
+ * directory wider than that is refused, not changed (think --state-dir
+ * /tmp). */
+static gboolean
+make_dir_private (int fd, const char *dir, const struct stat *st, GError **error)
+{
+  if ((st->st_mode & 07777 & ~S_IRWXU) == 0)
+    return TRUE;
+  if (st->st_uid != geteuid ())
+    {
+      g_set_error (error, GP_ERROR, GP_ERROR_FAILED,
+                   "the state directory %s has mode 0%03o and belongs to uid %u, "
+                   "not to us (uid %u): make it 0700 or choose another one", dir,
+                   (guint) (st->st_mode & 07777), (guint) st->st_uid, (guint) geteuid ());
+      return FALSE;
+    }
+  if (fchmod (fd, S_IRWXU) != 0)
+    return set_errno_error (error, errno, "make private (0700) the state directory", dir, NULL);
+  g_message ("State directory %s had mode 0%03o; made it 0700", dir,
+             (guint) (st->st_mode & 07777));
+  return TRUE;
+}
+
+/* The canonical name of @dir, checked to lead to the directory opened
+ * (@st): NULL with @error if it was swapped meanwhile. */
+static char *
+canonical_dir_path (const char *dir, const struct stat *st, GError **error)
+{
+  struct stat resolved_st;
+  char *resolved = realpath (dir, NULL);
+  char *canonical;
+
+  if (resolved == NULL)
+    {
+      set_errno_error (error, errno, "resolve the state directory", dir, NULL);
+      return NULL;
+    }
+  if (stat (resolved, &resolved_st) != 0 || resolved_st.st_dev != st->st_dev ||
+      resolved_st.st_ino != st->st_ino)
+    {
+      g_set_error (error, GP_ERROR, GP_ERROR_FAILED,
+                   "the state directory %s changed while it was being opened", dir);
+      free (resolved);
+      return NULL;
+    }
+  canonical = g_strdup (resolved);
+  free (resolved);
+  return canonical;
+}
+
+/* Creates @state_dir (0700) if need be and opens it without following a
+ * symlink there; *canonical is its path with no symlink in it. */
+static int
+open_state_dir (const char *state_dir, char **canonical, GError **error)
+{
+  g_autofree char *dir = g_strdup (state_dir);
+  g_autofree char *parent = NULL;
+  struct stat st;
+  gsize len = strlen (dir);
+  int fd;
+
+  /* With a trailing slash, O_NOFOLLOW would follow a symlink at dir. */
+  while (len > 1 && dir[len - 1] == '/')
+    dir[--len] = '\0';
+  parent = g_path_get_dirname (dir);
+  if (g_mkdir_with_parents (parent, 0755) != 0 || (mkdir (dir, S_IRWXU) != 0 && errno != EEXIST))
+    {
+      set_errno_error (error, errno, "create the state directory", dir, NULL);
+      return -1;
+    }
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      /* O_DIRECTORY makes a symlink fail with ENOTDIR rather than ELOOP. */
+      if (saved == ELOOP || (lstat (dir, &st) == 0 && S_ISLNK (st.st_mode)))
+        g_set_error (error, GP_ERROR, GP_ERROR_FAILED, "the state directory %s is a "
+                     "symbolic link; refusing to follow it: name the real directory", dir);
+      else if (saved == ENOTDIR)
+        g_set_error (error, GP_ERROR, GP_ERROR_FAILED,
+                     "the state directory %s is not a directory", dir);
+      else
+        set_errno_error (error, saved, "open the state directory", dir, NULL);
+      return -1;
+    }
+  if (fstat (fd, &st) != 0)
+    set_errno_error (error, errno, "look at the state directory", dir, NULL);
+  else if (make_dir_private (fd, dir, &st, error))
+    *canonical = canonical_dir_path (dir, &st, error);
+  if (*canonical == NULL)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* @name in the state directory: absent is fine (unless @create), a symlink
+ * or anything but a regular file is refused, a mode wider than 0600 is
+ * narrowed. @create makes the database file 0600 whatever the umask:
+ * SQLite would make it 0644 & ~umask, and gives -wal and -shm its mode. */
+static gboolean
+secure_state_file (GpStore *self, const char *name, gboolean create, GError **error)
+{
+  struct stat st;
+  int fd, open_flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+  if (fstatat (self->dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      if (S_ISLNK (st.st_mode))
+        {
+          g_set_error (error, GP_ERROR, GP_ERROR_FAILED,
+                       "%s/%s is a symbolic link; refusing to follow it: remove it",
+                       self->dir, name);
+          return FALSE;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, GP_ERROR, GP_ERROR_FAILED,
+                       "%s/%s is not a regular file: remove it", self->dir, name);
+          return FALSE;
+        }
+      if ((st.st_mode & 07777 & ~(S_IRUSR | S_IWUSR)) == 0)
+        return TRUE;
+    }
+  else if (errno != ENOENT)
+    return set_errno_error (error, errno, "look at", self->dir, name);
+  else if (!create)
+    return TRUE;
+  else
+    open_flags |= O_CREAT | O_EXCL;
+
+  fd = openat (self->dir_fd, name, open_flags, S_IRUSR | S_IWUSR);
+  if (fd < 0 || fchmod (fd, S_IRUSR | S_IWUSR) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      return set_errno_error (error, saved, "make private (0600)", self->dir, name);
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+secure_state_files (GpStore *self, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (db_file_suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (GP_STORE_DB_NAME, db_file_suffixes[i], NULL);
+
+      if (!secure_state_file (self, name, i == 0, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Keep the bad file for a post-mortem rather than deleting anyone's data.
+ * renameat() moves a symlink, never what it points to. */
 static void
 move_aside (GpStore *self, const GError *reason)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  g_autofree char *aside = g_strdup_printf ("%s.broken-%s", self->path, stamp);
-  const char *suffixes[] = { "-wal", "-shm" };
-  gsize i;
+  g_autofree char *aside = g_strdup_printf (GP_STORE_DB_NAME ".broken-%s", stamp);
+  struct stat st;
 
-  if (g_rename (self->path, aside) != 0)
+  if (renameat (self->dir_fd, GP_STORE_DB_NAME, self->dir_fd, aside) != 0)
     g_warning ("Could not move %s aside: %s", self->path, g_strerror (errno));
   else
-    g_warning ("State database unusable (%s); moved it to %s and starting empty",
-               reason->message, aside);
-  for (i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    g_warning ("State database unusable (%s); moved it to %s/%s and starting empty",
+               reason->message, self->dir, aside);
+  for (gsize i = 1; i < G_N_ELEMENTS (db_file_suffixes); i++)
     {
-      g_autofree char *from = g_strconcat (self->path, suffixes[i], NULL);
-      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
+      g_autofree char *from = g_strconcat (GP_STORE_DB_NAME, db_file_suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (aside, db_file_suffixes[i], NULL);
 
-      if (g_file_test (from, G_FILE_TEST_EXISTS))
-        (void) g_rename (from, to);
+      if (fstatat (self->dir_fd, from, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        (void) renameat (self->dir_fd, from, self->dir_fd, to);
     }
 }
 
+/* Everything about the files is settled before SQLite sees them: it would
+ * create a symlink's target, wherever that is, and the -wal and -shm next
+ * to it. */
 GpStore *
 gp_store_open (const char *state_dir, GError **error)
 {
   g_autoptr(GpStore) self = g_object_new (GP_TYPE_STORE, NULL);
   g_autoptr(GError) local = NULL;
 
-  if (g_mkdir_with_parents (state_dir, 0700) != 0)
-    {
-      g_set_error (error, GP_ERROR, GP_ERROR_FAILED,
-                   "could not create the state directory %s: %s",
-                   state_dir, g_strerror (errno));
-      return NULL;
-    }
-  self->path = g_build_filename (state_dir, "state.db", NULL);
+  self->dir_fd = open_state_dir (state_dir, &self->dir, error);
+  if (self->dir_fd < 0 || !secure_state_files (self, error))
+    return NULL;
+  self->path = g_build_filename (self->dir, GP_STORE_DB_NAME, NULL);
   if (open_db (self, &local))
     return g_steal_pointer (&self);
 
   close_db (self);
-  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
-    move_aside (self, local);
-  if (!open_db (self, error))
+  /* A link planted meanwhile is refused, not taken for a corrupt database. */
+  if (!secure_state_files (self, error))
+    return NULL;
+  move_aside (self, local);
+  if (!secure_state_files (self, error) || !open_db (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -342,7 +543,8 @@ gp_store_delete_relation (GpStore *self, const char *name, GError **error)
 
 gboolean
 gp_store_put_unit (GpStore *self, const char *relation, const char *unit,
-                   GVariant *settings, const char *const *bricks, GError **error)
+                   GVariant *settings, const char *const *bricks,
+                   const char *refused, GError **error)
 {
   sqlite3_stmt *stmt = self->stmts[STMT_PUT_UNIT];
 
@@ -350,6 +552,7 @@ gp_store_put_unit (GpStore *self, const char *relation, const char *unit,
   sqlite3_bind_text (stmt, 2, unit, -1, SQLITE_TRANSIENT);
   bind_text_owned (stmt, 3, gp_settings_to_json (settings));
   bind_text_owned (stmt, 4, gp_bricks_to_json (bricks));
+  sqlite3_bind_text (stmt, 5, refused ? refused : "", -1, SQLITE_TRANSIENT);
   return step_done (self, stmt, "write a unit to", error);
 }
 
@@ -418,7 +621,7 @@ gp_store_load (GpStore *self, GpStoreRelationFunc relation_func,
     return set_sqlite_error (self, rc, "read", error);
 
   rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT relation, name, settings, bricks FROM units",
+                           "SELECT relation, name, settings, bricks, refused FROM units",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return set_sqlite_error (self, rc, "read", error);
@@ -438,7 +641,7 @@ gp_store_load (GpStore *self, GpStoreRelationFunc relation_func,
           continue;
         }
       unit_func (column_text (stmt, 0), column_text (stmt, 1), settings,
-                 (const char *const *) bricks, user_data);
+                 (const char *const *) bricks, column_text (stmt, 4), user_data);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

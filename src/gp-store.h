@@ -18,13 +18,16 @@ typedef struct {
 } GpRelationRecord;
 
 typedef void (*GpStoreRelationFunc) (const GpRelationRecord *record, gpointer user_data);
+/* @refused: why the unit's latest data bag was not taken ("" when it was). */
 typedef void (*GpStoreUnitFunc) (const char *relation, const char *unit,
                                  GVariant *settings, const char *const *bricks,
-                                 gpointer user_data);
+                                 const char *refused, gpointer user_data);
 
 /* Opens (creating) @state_dir/state.db. A database that cannot be opened,
  * is corrupt or is not ours is renamed aside with a warning and a new one
- * is created; only a state directory we cannot write fails. */
+ * is created; only a state directory we cannot write fails. So does a
+ * symlink at the directory or at any of the database's files, rather than
+ * be followed; the directory is made 0700 (if ours) and the files 0600. */
 GpStore *gp_store_open (const char *state_dir, GError **error);
 const char *gp_store_get_path (GpStore *self);
 
@@ -37,7 +40,7 @@ gboolean gp_store_put_relation (GpStore *self, const GpRelationRecord *record,
 gboolean gp_store_delete_relation (GpStore *self, const char *name, GError **error);
 gboolean gp_store_put_unit (GpStore *self, const char *relation, const char *unit,
                             GVariant *settings, const char *const *bricks,
-                            GError **error);
+                            const char *refused, GError **error);
 gboolean gp_store_delete_unit (GpStore *self, const char *relation,
                                const char *unit, GError **error);
 

@@ -160,6 +160,49 @@ test_normalize (void)
 }
 
 static void
+test_canonicalize (void)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "/mnt/a", "/mnt/a" }, { "/mnt/a/", "/mnt/a" }, { "/mnt//a", "/mnt/a" },
+    { "/mnt/./a", "/mnt/a" }, { "/mnt/a/.", "/mnt/a" }, { "//mnt///a//", "/mnt/a" },
+    { "/./././mnt/a/./", "/mnt/a" }, { "/", "/" }, { "//", "/" }, { "/.", "/" },
+    { "/mnt/.a", "/mnt/.a" }, { "/mnt/a.", "/mnt/a." }, { "/mnt/...", "/mnt/..." },
+  };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *canonical = gp_brick_canonicalize (cases[i].in);
+
+      g_assert_cmpstr (canonical, ==, cases[i].out);
+    }
+}
+
+/* One directory spelled five ways is one brick, in its canonical form,
+ * where the first spelling stood. */
+static void
+test_normalize_canonical (void)
+{
+  const char *in[] = { "/mnt/b", "/mnt/a", "/mnt/a/", "/mnt//a", "/mnt/./a",
+                       "/mnt/a/.", "/mnt/b/", NULL };
+  const char *out[] = { "/mnt/b", "/mnt/a", NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) result = NULL;
+  g_auto(GStrv) parsed = NULL;
+
+  /* Two distinct directories fit a limit of two. */
+  result = gp_bricks_normalize (in, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (result, out);
+
+  parsed = gp_bricks_parse ("[\"/mnt/a\", \"/mnt/a/\", \"/mnt//a\", "
+                            "\"/mnt/./a\", \"/mnt/a/.\"]", LIMIT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (parsed), ==, 1);
+  g_assert_cmpstr (parsed[0], ==, "/mnt/a");
+}
+
+static void
 test_parse_json (void)
 {
   const char *two[] = { "/mnt/vdb1", "/mnt/vdc1", NULL };
@@ -203,6 +246,82 @@ test_parse_json_invalid (void)
 
   for (i = 0; i < G_N_ELEMENTS (invalid); i++)
     expect_parse_error (invalid[i], LIMIT, GP_ERROR_INVALID_ARGUMENT);
+}
+
+/* @value is refused with a message that says why: @reason, and where. */
+static void
+expect_parse_refused (const char *value, const char *reason, const char *where)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) bricks = gp_bricks_parse (value, LIMIT, &error);
+  g_autofree char *start = g_strndup (value, 60);
+  g_autofree char *escaped = g_strescape (start, NULL);
+
+  g_assert_null (bricks);
+  g_assert_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_test_message ("%s%s: %s", escaped, strlen (value) > 60 ? "..." : "", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "bricks: "));
+  g_assert_nonnull (strstr (error->message, reason));
+  if (where)
+    g_assert_nonnull (strstr (error->message, where));
+}
+
+/* @depth times @open, then @close as often (when not NULL). */
+static char *
+nested (const char *open, const char *close, gsize depth)
+{
+  GString *text = g_string_sized_new (depth * (strlen (open) + (close ? strlen (close) : 0)));
+  gsize i;
+
+  for (i = 0; i < depth; i++)
+    g_string_append (text, open);
+  for (i = 0; close && i < depth; i++)
+    g_string_append (text, close);
+  return g_string_free (text, FALSE);
+}
+
+/* The values of the hostile-peer report: they crashed a recursive parser
+ * without a depth limit. Refused, at the depth limit, with no crash. */
+static void
+test_parse_json_deep (void)
+{
+  g_autofree char *brackets = nested ("[", "]", 80000);
+  g_autofree char *objects = nested ("{\"a\":", "}", 80000);
+  g_autofree char *unclosed = nested ("[", NULL, 1000000);
+  g_autofree char *at_limit = nested ("[", "]", 2048);
+  g_autofree char *list_in_list = nested ("[", "]", 2);
+
+  g_assert_cmpuint (strlen (brackets), ==, 160000);
+  expect_parse_refused (brackets, "nesting deeper than 2048 levels", "at line 1 column 2049");
+  expect_parse_refused (objects, "nesting deeper than 2048 levels", "at line 1 column ");
+  expect_parse_refused (unclosed, "nesting deeper than 2048 levels", "at line 1 column 2049");
+  /* The column says jansson stopped at the limit, not at the end of the
+   * megabyte. */
+  /* Within jansson's limit, and still not a list of strings. */
+  expect_parse_refused (at_limit, "element 1 is not a string", NULL);
+  expect_parse_refused (list_in_list, "element 1 is not a string", NULL);
+  expect_parse_refused ("[\"/a\", [\"/b\"]]", "element 2 is not a string", NULL);
+  expect_parse_refused ("[\"/a\", {\"b\": \"/c\"}]", "element 2 is not a string", NULL);
+}
+
+/* What lax parsers take and JSON has not: refused, saying why. */
+static void
+test_parse_json_strict (void)
+{
+  expect_parse_refused ("[\"/a\"][\"/b\"]", "more data after the JSON value",
+                        "at line 1 column 7");
+  expect_parse_refused ("[\"/a\"] [\"/b\"]", "more data after the JSON value", NULL);
+  expect_parse_refused ("[\"/a\"] x", "more data after the JSON value", NULL);
+  expect_parse_refused ("[\"/a\"]\n]", "more data after the JSON value", "at line 2");
+  expect_parse_refused ("[\"/a\xff\"]", "not valid UTF-8", NULL);
+  expect_parse_refused ("[\"/a\xc3\"]", "not valid UTF-8", NULL);
+  expect_parse_refused ("[\"/\xed\xa0\x80\"]", "not valid UTF-8", NULL);
+  expect_parse_refused ("[\"/a\\u0000b\"]", "\\u0000", NULL);
+  expect_parse_refused ("[\"/a\\377\"]", "invalid escape", NULL);
+  expect_parse_refused ("[\"/a\\0\"]", "invalid escape", NULL);
+  expect_parse_refused ("[\"/a\" /* c */]", "expected near '/'", "at line 1 column 7");
+  expect_parse_refused ("[\"/a\",]", "not a valid JSON list", "at line 1 column 7");
 }
 
 static void
@@ -337,7 +456,7 @@ test_round_trip (void)
   const char *bricks[] = {
     "/mnt/vdb1", "/a\"b", "/a\\b", "/a\\u0000", "/a\\\\u0000", "/it's",
     "/caf\xc3\xa9", "/\xf0\x9f\x92\xbe", "/a b", "/a/...b", "/a/b..", "/",
-    "/a\\", "/\\x00", "/u'x", "/a/", "/\xe2\x80\xa8", longest, NULL,
+    "/a\\", "/\\x00", "/u'x", "/a/.b", "/\xe2\x80\xa8", longest, NULL,
   };
   g_autofree char *json = gp_bricks_to_json (bricks);
   g_autoptr(GError) error = NULL;
@@ -417,8 +536,12 @@ main (int argc, char **argv)
   g_test_add_func ("/bricks/validate/valid", test_validate_valid);
   g_test_add_func ("/bricks/validate/invalid", test_validate_invalid);
   g_test_add_func ("/bricks/normalize", test_normalize);
+  g_test_add_func ("/bricks/normalize/canonical", test_normalize_canonical);
+  g_test_add_func ("/bricks/canonicalize", test_canonicalize);
   g_test_add_func ("/bricks/parse/json", test_parse_json);
   g_test_add_func ("/bricks/parse/json-invalid", test_parse_json_invalid);
+  g_test_add_func ("/bricks/parse/json-deep", test_parse_json_deep);
+  g_test_add_func ("/bricks/parse/json-strict", test_parse_json_strict);
   g_test_add_func ("/bricks/parse/python", test_parse_python);
   g_test_add_func ("/bricks/parse/python-invalid", test_parse_python_invalid);
   g_test_add_func ("/bricks/parse/limits", test_parse_limits);

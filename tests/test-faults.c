@@ -24,6 +24,9 @@
  *   /faults/sigterm-during-writes: the same with SIGTERM: the daemon exits
  *     with status 0 every time, and no write is torn.
  *   (Those two are in test-faults-kill.c.)
+ *   /faults/state-files/...: symlinks planted at the state files or the
+ *     state directory are refused, never followed; the directory is made
+ *     0700 and the files 0600 whatever the umask (test-faults-files.c).
  * The bus going away is /service/lifecycle/bus-gone (test-service-errors.c).
  *
  * Mounts are made in a private mount namespace (unshare in main), so a
@@ -448,5 +451,6 @@ main (int argc, char **argv)
   ADD ("/faults/read-only-at-start", test_read_only_at_start);
 #undef ADD
   faults_add_kill_tests ();
+  faults_add_files_tests ();
   return g_test_run ();
 }

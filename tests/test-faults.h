@@ -16,3 +16,5 @@
 
 /* Adds /faults/kill9-concurrent and /faults/sigterm-during-writes. */
 void faults_add_kill_tests (void);
+/* Adds /faults/state-files/... (test-faults-files.c). */
+void faults_add_files_tests (void);

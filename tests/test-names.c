@@ -202,11 +202,15 @@ test_address (void)
 {
   const char *valid[] = {
     "10.0.0.1", "fe80::1%eth0", "[::1]", "::", "host.example.com",
-    "glusterfs-0.local", "a",
+    "glusterfs-0.local", "a", "[2001:db8::12]", "[fe80::1%eth0]",
   };
+  /* Brackets only around IPv6, a colon only in IPv6: gluster refuses the
+   * rest ("does not conform to standards"). */
   const char *invalid[] = {
     "", "10.0.0.1 ", " 10.0.0.1", "10.0.0.1\n", "a\tb", "10.0.0.0/24",
     "caf\xc3\xa9.example", "a\x7f", "a\xff", "a\x01", "a b",
+    "[198.51.100.12]", "[host]", "[2001:db8::12", "2001:db8::12]", "[]", "[",
+    "a[b]", "198.51.100.12:24007", "host:24007", "fe80::1%", "2001:db8:::1",
   };
   g_autofree char *longest = g_strnfill (GP_ADDRESS_MAX, 'a');
   g_autofree char *too_long = g_strnfill (GP_ADDRESS_MAX + 1, 'a');
@@ -221,13 +225,50 @@ test_address (void)
 }
 
 static void
+expect_bare (const char *address, const char *bare, GpAddressFamily family,
+             const char *key)
+{
+  GpAddressFamily got = (GpAddressFamily) -1;
+  g_autofree char *out = gp_address_bare (address, &got);
+  g_autofree char *host_key = gp_address_host_key (address);
+
+  g_assert_cmpstr (out, ==, bare);
+  g_assert_cmpint (got, ==, family);
+  g_assert_cmpstr (host_key, ==, key);
+}
+
+static void
+test_address_bare (void)
+{
+  expect_bare ("198.51.100.12", "198.51.100.12", GP_ADDRESS_IPV4, "198.51.100.12");
+  expect_bare ("[2001:db8::12]", "2001:db8::12", GP_ADDRESS_IPV6, "2001:db8::12");
+  expect_bare ("2001:DB8:0::12", "2001:DB8:0::12", GP_ADDRESS_IPV6, "2001:db8::12");
+  expect_bare ("[fe80::1%eth0]", "fe80::1%eth0", GP_ADDRESS_IPV6, "fe80::1%eth0");
+  expect_bare ("::ffff:198.51.100.1", "::ffff:198.51.100.1", GP_ADDRESS_IPV6,
+               "::ffff:198.51.100.1");
+  expect_bare ("Gluster-1.Example", "Gluster-1.Example", GP_ADDRESS_NAME, "gluster-1.example");
+  /* Not a dotted quad: a name, as far as anyone can tell without DNS. */
+  expect_bare ("198.51.100", "198.51.100", GP_ADDRESS_NAME, "198.51.100");
+  g_assert_null (gp_address_bare ("[198.51.100.12]", NULL));
+  g_assert_null (gp_address_host_key ("a b"));
+}
+
+static void
 test_settings_key (void)
 {
   const char *valid[] = { "bricks", "private-address", "a.b", "a:b", "K_Y",
-                          "caf\xc3\xa9", "-", "/" };
+                          "caf\xc3\xa9", "-", "/",
+                          "\xe6\x97\xa5\xe6\x9c\xac", /* 日本 */
+                          "\xce\xb1\xce\xb2" /* αβ */ };
   const char *invalid[] = { "", "a=b", "=", "a b", " a", "a\tb", "a\nb",
                             "a\x7f", "a\x01", "a\xff", "\xc0\xaf",
-                            "\xed\xa0\x80" };
+                            "\xed\xa0\x80",
+                            /* U+00A0, U+2028, U+0085, U+009B, U+3000, U+200B,
+                             * U+FEFF, U+202E, U+1680, U+E000 */
+                            "a\xc2\xa0" "b", "a\xe2\x80\xa8" "b", "a\xc2\x85" "b",
+                            "a\xc2\x9b" "b", "a\xe3\x80\x80" "b", "a\xe2\x80\x8b" "b",
+                            "\xef\xbb\xbf" "key", "key\xe2\x80\xae", "a\xe1\x9a\x80" "b",
+                            "a\xee\x80\x80" };
   g_autofree char *longest = g_strnfill (GP_KEY_MAX, 'k');
   g_autofree char *too_long = g_strnfill (GP_KEY_MAX + 1, 'k');
   gsize i;
@@ -238,6 +279,29 @@ test_settings_key (void)
   for (i = 0; i < G_N_ELEMENTS (invalid); i++)
     expect_invalid (gp_settings_key_validate, invalid[i]);
   expect_invalid (gp_settings_key_validate, too_long);
+}
+
+/* The error names the character and why, so a charm author can find it. */
+static void
+test_settings_key_reason (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (gp_settings_key_validate ("my\xc2\xa0key", &error));
+  g_assert_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "U+00A0"));
+  g_assert_nonnull (strstr (error->message, "white space"));
+  g_assert_nonnull (strstr (error->message, "character 3"));
+  g_clear_error (&error);
+
+  g_assert_false (gp_settings_key_validate ("k\xe2\x80\x8b", &error));
+  g_assert_nonnull (strstr (error->message, "U+200B"));
+  g_assert_nonnull (strstr (error->message, "format character"));
+  g_clear_error (&error);
+
+  g_assert_false (gp_settings_key_validate ("k\xc2\x9b", &error));
+  g_assert_nonnull (strstr (error->message, "U+009B"));
+  g_assert_nonnull (strstr (error->message, "control character"));
 }
 
 static void
@@ -438,7 +502,9 @@ main (int argc, char **argv)
   g_test_add_func ("/names/relation-parse", test_relation_parse);
   g_test_add_func ("/names/address-type", test_address_type);
   g_test_add_func ("/names/address", test_address);
+  g_test_add_func ("/names/address-bare", test_address_bare);
   g_test_add_func ("/names/settings-key", test_settings_key);
+  g_test_add_func ("/names/settings-key/reason", test_settings_key_reason);
   g_test_add_func ("/names/host-name", test_host_name);
   g_test_add_func ("/names/unit-compare", test_unit_compare);
   g_test_add_func ("/names/object-paths", test_object_paths);

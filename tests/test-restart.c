@@ -592,6 +592,33 @@ test_corrupt_foreign (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
+/* A database written by the first schema (no units.refused) is upgraded in
+ * place: nothing moved aside, nothing lost, and the new column in use. */
+static void
+test_upgrade_schema_1 (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = state_db_path (f);
+  g_autoptr(GPtrArray) broken = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, data, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  gp_test_state_start (f, NULL);
+  broken = broken_files (f);
+  g_assert_cmpuint (broken->len, ==, 0);
+  assert_property (f, SERVER_PATH, RELATION_IFACE, "Id", "'server:4'");
+  assert_property (f, SERVER_PATH "/glusterfs_2f1", PEER_IFACE, "Address", "'10.0.0.1'");
+  assert_property (f, SERVER_PATH "/glusterfs_2f1", PEER_IFACE, "Bricks", "['/b']");
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT refused FROM units", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+}
+
 /* ---- (f): edge states ------------------------------------------------------------------ */
 
 #define assert_states(f, path, states) assert_property (f, path, RELATION_IFACE, "States", states)
@@ -654,6 +681,18 @@ main (int argc, char **argv)
     "CREATE TABLE relations (name TEXT PRIMARY KEY NOT NULL, id TEXT, local_unit TEXT,"
     " local_settings TEXT, edge_states INTEGER);"
     "INSERT INTO relations VALUES ('evil', 'evil:1', '', '{}', 0);";
+  /* The first schema, as gluster-peerd 0.1 wrote it. */
+  static const char schema_1_sql[] =
+    "PRAGMA application_id = 1196446257; PRAGMA user_version = 1;"
+    "CREATE TABLE relations (name TEXT PRIMARY KEY NOT NULL, id TEXT NOT NULL DEFAULT '',"
+    " local_unit TEXT NOT NULL DEFAULT '', local_settings TEXT NOT NULL DEFAULT '{}',"
+    " edge_states INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE units (relation TEXT NOT NULL REFERENCES relations (name) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, settings TEXT NOT NULL, bricks TEXT NOT NULL,"
+    " PRIMARY KEY (relation, name)) WITHOUT ROWID;"
+    "INSERT INTO relations VALUES ('server', 'server:4', 'glusterfs/0', '{}', 0);"
+    "INSERT INTO units VALUES ('server', 'glusterfs/1',"
+    " '{\"bricks\":\"[\\\"/b\\\"]\",\"private-address\":\"10.0.0.1\"}', '[\"/b\"]');";
 
   g_test_init (&argc, &argv, NULL);
 #define ADD(name, func, data) \
@@ -666,6 +705,7 @@ main (int argc, char **argv)
   ADD ("/restart/corrupt/sqlite-header", test_corrupt_garbage, "SQLite format 3");
   ADD ("/restart/corrupt/foreign", test_corrupt_foreign, foreign_sql);
   ADD ("/restart/corrupt/lookalike", test_corrupt_foreign, lookalike_sql);
+  ADD ("/restart/upgrade/schema-1", test_upgrade_schema_1, schema_1_sql);
   ADD ("/restart/edge-states", test_edge_states, NULL);
   ADD ("/restart/write-failure", test_write_failure, NULL);
 #undef ADD

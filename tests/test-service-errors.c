@@ -234,13 +234,9 @@ test_limit_exceeded (void)
   g_autofree char *value_4097 = g_strnfill (4097, 'v');
   g_autofree char *bag_4096 = g_strdup_printf ("{'private-address': '10.0.0.1', 'custom': '%s'}",
                                                value_4096);
-  g_autofree char *bag_4097 = g_strdup_printf ("{'private-address': '10.0.0.1', 'custom': '%s'}",
-                                               value_4097);
   g_autofree char *send_4097 = g_strdup_printf ("{'custom': '%s'}", value_4097);
   const char *six_keys = "{'a': '1', 'b': '2', 'c': '3', 'd': '4', 'e': '5', 'f': '6'}";
   const char *five_keys = "{'a': '1', 'b': '2', 'c': '3', 'd': '4', 'private-address': '10.0.0.1'}";
-  const char *five_bricks = "{'private-address': '10.0.0.1', "
-                            "'bricks': '[\"/m/1\",\"/m/2\",\"/m/3\",\"/m/4\",\"/m/5\"]'}";
   const char *four_bricks_dup = "{'private-address': '10.0.0.1', "
                                 "'bricks': '[\"/m/1\",\"/m/2\",\"/m/3\",\"/m/4\",\"/m/1\"]'}";
 
@@ -259,9 +255,8 @@ test_limit_exceeded (void)
                                             "{'private-address': '10.0.0.3'}" });
   assert_accepted (svc, relation, &(Call) { UNIT_JOINED, "other", "glusterfs/4" });
 
-  /* Bricks per unit: distinct ones count. */
-  assert_refused (svc, svc->manager, relation, &(Call) { UNIT_CHANGED, "server", "glusterfs/1",
-                                                         five_bricks }, ERR_LIMIT);
+  /* Bricks per unit: distinct ones count. A peer's bag over a limit is
+   * not refused (test-service-bags.c); this unit's own calls are. */
   assert_accepted (svc, relation, &(Call) { UNIT_CHANGED, "server", "glusterfs/1", four_bricks_dup });
   assert_refused (svc, svc->manager, relation,
                   &(Call) { SET_BRICKS, NULL, NULL, "['/s/1', '/s/2', '/s/3', '/s/4', '/s/5']" },
@@ -273,8 +268,6 @@ test_limit_exceeded (void)
                    &(Call) { SET_BRICKS, NULL, NULL, "['/s/1', '/s/2', '/s/3', '/s/4', '/s/1']" });
 
   /* Keys per data bag. */
-  assert_refused (svc, svc->manager, relation, &(Call) { UNIT_CHANGED, "server", "glusterfs/2",
-                                                         six_keys }, ERR_LIMIT);
   assert_accepted (svc, relation, &(Call) { UNIT_CHANGED, "server", "glusterfs/2", five_keys });
   assert_refused (svc, svc->manager, relation, &(Call) { SET_LOCAL_UNIT, "glusterfs/0", NULL,
                                                          six_keys }, ERR_LIMIT);
@@ -286,8 +279,6 @@ test_limit_exceeded (void)
   assert_accepted (svc, relation, &(Call) { SEND_ALL, NULL, NULL, "{'e': '5', 'a': ''}" });
 
   /* Value size. */
-  assert_refused (svc, svc->manager, relation, &(Call) { UNIT_CHANGED, "server", "glusterfs/3",
-                                                         bag_4097 }, ERR_LIMIT);
   assert_accepted (svc, relation, &(Call) { UNIT_CHANGED, "server", "glusterfs/3", bag_4096 });
   assert_refused (svc, svc->manager, relation, &(Call) { SEND_ALL, NULL, NULL, send_4097 },
                   ERR_LIMIT);
@@ -412,7 +403,7 @@ access_denied (gboolean with_policy)
   /* The queries stay open. */
   gp_dbus_relation_call_ip_map_sync (relation, "", &map, NULL, &error);
   g_assert_no_error (error);
-  assert_variant (map, "[('glusterfs-1', '10.0.0.1'), ('glusterfs-2', '10.0.0.2'), "
+  assert_variant (map, "[('glusterfs-1', '192.168.0.1'), ('glusterfs-2', '10.0.0.2'), "
                        "('glusterfs-10', '10.0.0.3')]");
 }
 
@@ -426,6 +417,81 @@ static void
 test_access_denied_by_daemon (void)
 {
   access_denied (FALSE);
+}
+
+/* --- hostile peer data ------------------------------------------------------- */
+
+/* @depth times @open, then @close as often. */
+static char *
+nested (const char *open, const char *close, gsize depth)
+{
+  GString *text = g_string_new (NULL);
+
+  for (gsize i = 0; i < depth; i++)
+    g_string_append (text, open);
+  for (gsize i = 0; i < depth; i++)
+    g_string_append (text, close);
+  return g_string_free (text, FALSE);
+}
+
+/* The unit at @path has its address, no bricks, and one problem: its
+ * bricks value, nested too deep. */
+static void
+assert_deep_bricks_refused (Svc *svc, const char *path)
+{
+  g_autoptr(GpDbusPeer) peer = svc_peer (svc, path);
+  const char *const *problems = gp_dbus_peer_get_problems (peer);
+
+  g_assert_cmpstr (gp_dbus_peer_get_address (peer), ==, "10.0.0.3");
+  g_assert_cmpuint (g_strv_length ((GStrv) gp_dbus_peer_get_bricks (peer)), ==, 0);
+  g_assert_false (gp_dbus_peer_get_available (peer));
+  g_assert_cmpuint (g_strv_length ((GStrv) problems), ==, 1);
+  g_test_message ("Problems: %s", problems[0]);
+  g_assert_true (g_str_has_prefix (problems[0], "bricks: not a valid JSON list: "));
+  g_assert_nonnull (strstr (problems[0], "nesting deeper than 2048 levels at line 1 column "));
+}
+
+/* A peer's bricks value nested 80,000 deep killed a daemon whose JSON
+ * parser recursed without a limit (SIGSEGV): it is the peer's problem. */
+static void
+test_deep_bricks (void)
+{
+  g_autoptr(Svc) svc = svc_new (NULL);
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GVariant) map = NULL;
+  g_autoptr(GVariant) before_restart = NULL;
+  g_autoptr(GVariant) after_restart = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *brackets = nested ("[", "]", 80000);
+  g_autofree char *objects = nested ("{\"a\":", "}", 80000);
+  g_autofree char *path3 = NULL;
+  g_autofree char *path4 = NULL;
+  g_autofree const char **bricks3 = NULL;
+
+  svc_populate (svc);
+  g_assert_cmpuint (strlen (brackets), ==, 160000);
+  path3 = svc_unit_changed (svc, "server", "glusterfs/3",
+                            bag ("private-address", "10.0.0.3", "bricks", brackets, NULL));
+  path4 = svc_unit_changed (svc, "server", "glusterfs/4",
+                            bag ("private-address", "10.0.0.3", "bricks", objects, NULL));
+  g_assert_true (gp_test_daemon_is_running (svc->daemon));
+  assert_deep_bricks_refused (svc, path3);
+  assert_deep_bricks_refused (svc, path4);
+
+  /* It still answers, with the other units' bricks. */
+  relation = svc_relation (svc, REL_PATH);
+  g_assert_true (gp_dbus_relation_call_brick_map_sync (relation, &map, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (map), >, 0);
+  if (g_variant_lookup (map, "glusterfs-3", "^a&s", &bricks3))
+    g_assert_cmpuint (g_strv_length ((GStrv) bricks3), ==, 0);
+
+  /* And reads the same back from its state file. */
+  before_restart = svc_snapshot (svc);
+  svc_restart (svc);
+  after_restart = svc_snapshot (svc);
+  g_assert_true (g_variant_equal (before_restart, after_restart));
+  assert_deep_bricks_refused (svc, path3);
 }
 
 /* --- life on the bus ---------------------------------------------------------- */
@@ -528,6 +594,7 @@ register_error_tests (void)
   g_test_add_func ("/service/errors/failed", test_failed);
   g_test_add_func ("/service/errors/access-denied-by-bus", test_access_denied_by_bus);
   g_test_add_func ("/service/errors/access-denied-by-daemon", test_access_denied_by_daemon);
+  g_test_add_func ("/service/errors/deep-bricks", test_deep_bricks);
   g_test_add_func ("/service/lifecycle/second-instance", test_second_instance);
   g_test_add_func ("/service/lifecycle/bus-gone", test_bus_gone);
   g_test_add_func ("/service/lifecycle/sigterm", test_sigterm);

@@ -381,6 +381,9 @@ test_unit_address (void)
                             NULL),
                   "", "{'public': 'pub.example.com', 'cluster': '10.1.0.1'}");
   assert_address (svc, bag ("egress-subnets", "10.0.0.0/24", NULL), "", "@a{ss} {}");
+  /* Brackets around IPv6 are dropped: gluster takes the bare form only. */
+  assert_address (svc, bag ("private-address", "[2001:db8::12]", NULL), "2001:db8::12",
+                  "{'private': '2001:db8::12'}");
 }
 
 static void
@@ -646,6 +649,7 @@ main (int argc, char **argv)
   register_query_tests ();
   register_signal_tests ();
   register_error_tests ();
+  register_bag_tests ();
 
   return g_test_run ();
 }

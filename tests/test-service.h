@@ -145,5 +145,6 @@ void assert_variant (GVariant *actual, const char *expected);
 void register_query_tests (void);
 void register_signal_tests (void);
 void register_error_tests (void);
+void register_bag_tests (void);
 
 G_END_DECLS

@@ -265,7 +265,6 @@ test_json_parse (void)
     const char *json, *expected;
   } cases[] = {
     { "{\"b\":\"1\",\"a\":\"2\"}", "{'a': '2', 'b': '1'}" },
-    { "{\"a\":\"1\",\"a\":\"2\"}", "{'a': '2'}" },
     { " { } ", "{}" },
     { "{\"private-address\":\"10.0.0.1\",\"bricks\":\"[\\\"/a\\\"]\"}",
       "{'bricks': '[\"/a\"]', 'private-address': '10.0.0.1'}" },
@@ -276,8 +275,9 @@ test_json_parse (void)
     "{\"a\":[\"x\"]}", "{\"a\":{}}", "{\"a\":true}", "{\"a\":1.5}",
     "{\"a\":\"1\",\"b\":2}",
   };
+  /* We never write a key twice: a file that has one is not ours. */
   const char *broken[] = { "{", "{\"a\":\"b\"", "{\"a\" \"b\"}", "{\"a\":\"b\",}",
-                           "{\"a\":\"\xff\"}", "{a:b}" };
+                           "{\"a\":\"\xff\"}", "{a:b}", "{\"a\":\"1\",\"a\":\"2\"}" };
   gsize i;
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -301,10 +301,60 @@ test_json_parse (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(GVariant) settings = gp_settings_from_json (broken[i], &error);
 
-      g_assert_nonnull (error);
+      g_assert_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT);
       g_assert_true (g_utf8_validate (error->message, -1, NULL));
       g_assert_null (settings);
     }
+}
+
+/* @depth times @open, then @close as often (when not NULL). */
+static char *
+nested (const char *open, const char *close, gsize depth)
+{
+  GString *text = g_string_new (NULL);
+  gsize i;
+
+  for (i = 0; i < depth; i++)
+    g_string_append (text, open);
+  for (i = 0; close && i < depth; i++)
+    g_string_append (text, close);
+  return g_string_free (text, FALSE);
+}
+
+static void
+expect_from_json_refused (const char *json, const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) settings = gp_settings_from_json (json, &error);
+
+  g_assert_null (settings);
+  g_assert_error (error, GP_ERROR, GP_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, reason));
+}
+
+/* Nesting that exhausted a recursive parser's stack, and what JSON has
+ * not: refused with a message, never a crash. */
+static void
+test_json_hostile (void)
+{
+  g_autofree char *brackets = nested ("[", "]", 80000);
+  g_autofree char *objects = nested ("{\"a\":", "}", 80000);
+  g_autofree char *deeper = nested ("{\"a\":", NULL, 1000000);
+  g_autofree char *in_value = g_strconcat ("{\"a\":", brackets, "}", NULL);
+
+  expect_from_json_refused (brackets, "nesting deeper than 2048 levels at line 1 column 2049");
+  expect_from_json_refused (objects, "nesting deeper than 2048 levels at line 1 column 10241");
+  expect_from_json_refused (deeper, "nesting deeper than 2048 levels at line 1 column 10241");
+  expect_from_json_refused (in_value, "nesting deeper than 2048 levels");
+  expect_from_json_refused ("{\"a\":\"b\"}{\"c\":\"d\"}", "more data after the JSON value");
+  expect_from_json_refused ("{\"a\":\"b\"} garbage", "more data after the JSON value");
+  expect_from_json_refused ("{\"a\":\"b\xc0\xaf\"}", "not valid UTF-8");
+  expect_from_json_refused ("{\"a\\u0000\":\"b\"}", "\\u0000");
+  expect_from_json_refused ("{\"a\":\"\\u0000\"}", "\\u0000");
+  expect_from_json_refused ("{\"a\":\"\\101\"}", "invalid escape");
+  expect_from_json_refused ("{\"a\":[\"b\"]}", "not a string");
+  expect_from_json_refused ("{\"a\":{\"b\":\"c\"}}", "not a string");
 }
 
 /* The daemon hands over canonical bags only. */
@@ -432,6 +482,37 @@ test_peer_data_problems (void)
   g_assert_cmpuint (g_strv_length (b->problems), ==, 2);
 }
 
+/* The values of the hostile-peer report, as a peer's "bricks": the bricks
+ * are refused, the address stays, Problems says why in valid UTF-8. */
+static void
+test_peer_data_deep_bricks (void)
+{
+  g_autofree char *brackets = nested ("[", "]", 80000);
+  g_autofree char *objects = nested ("{\"a\":", "}", 80000);
+  g_autofree char *unclosed = nested ("[", NULL, 1000000);
+  const char *values[] = { brackets, objects, unclosed };
+  const char *none[] = { NULL };
+  GpLimits limits;
+  gsize i;
+
+  gp_limits_init_default (&limits);
+  g_assert_cmpuint (strlen (brackets), ==, 160000);
+  for (i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GVariant) settings = bag ("private-address", "10.0.0.3",
+                                          "bricks", values[i], NULL);
+      g_autoptr(GpPeerData) data = peer_data (settings, &limits);
+
+      g_assert_cmpstr (data->address, ==, "10.0.0.3");
+      g_assert_cmpstrv (data->bricks, none);
+      g_assert_false (data->available);
+      g_assert_cmpuint (g_strv_length (data->problems), ==, 1);
+      g_assert_true (g_utf8_validate (data->problems[0], -1, NULL));
+      g_assert_true (g_str_has_prefix (data->problems[0], "bricks: not a valid JSON list: "));
+      g_assert_nonnull (strstr (data->problems[0], "nesting deeper than 2048 levels at line 1"));
+    }
+}
+
 static void
 test_peer_data_limit (void)
 {
@@ -457,20 +538,88 @@ test_peer_data_limit (void)
 }
 
 static void
+assert_address_for (GVariant *settings, const char *key, const char *expected)
+{
+  g_autofree char *address = gp_peer_data_dup_address (settings, key);
+
+  g_assert_cmpstr (address, ==, expected);
+}
+
+static void
 test_address_for (void)
 {
   g_autoptr(GVariant) settings = bag ("private-address", "10.0.0.1",
                                       "public-address", "203.0.113.9",
                                       "bad-address", "a b", "empty-address", "", NULL);
 
-  g_assert_cmpstr (gp_peer_data_address_for (settings, ""), ==, "10.0.0.1");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, NULL), ==, "10.0.0.1");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, "private-address"), ==, "10.0.0.1");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, "public-address"), ==, "203.0.113.9");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, "ingress-address"), ==, "");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, "bad-address"), ==, "");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, "empty-address"), ==, "");
-  g_assert_cmpstr (gp_peer_data_address_for (settings, "public"), ==, "");
+  assert_address_for (settings, "", "10.0.0.1");
+  assert_address_for (settings, NULL, "10.0.0.1");
+  assert_address_for (settings, "private-address", "10.0.0.1");
+  assert_address_for (settings, "public-address", "203.0.113.9");
+  assert_address_for (settings, "ingress-address", "");
+  assert_address_for (settings, "bad-address", "");
+  assert_address_for (settings, "empty-address", "");
+  assert_address_for (settings, "public", "");
+}
+
+/* "" is the unit's Address: ingress-address before private-address, as
+ * GpPeerData.address has it, so IpMap("") probes what Address shows. */
+static void
+test_address_for_ingress (void)
+{
+  g_autoptr(GVariant) both = bag ("ingress-address", "198.51.100.12",
+                                  "private-address", "10.0.0.12", NULL);
+  g_autoptr(GVariant) bad_ingress = bag ("ingress-address", "[198.51.100.12]",
+                                         "private-address", "10.0.0.12", NULL);
+  GpLimits limits;
+  g_autoptr(GpPeerData) data = NULL;
+
+  gp_limits_init_default (&limits);
+  data = peer_data (both, &limits);
+  assert_address_for (both, "", data->address);
+  assert_address_for (both, "", "198.51.100.12");
+  assert_address_for (both, "private-address", "10.0.0.12");
+  /* An unusable ingress-address falls back to private-address, as Address does. */
+  assert_address_for (bad_ingress, "", "10.0.0.12");
+}
+
+/* Gluster takes IPv6 bare ("2001:db8::12:/b"); brackets from a peer are
+ * dropped everywhere an address is used, and a malformed one is a problem. */
+static void
+test_address_brackets (void)
+{
+  g_autoptr(GVariant) bracketed = bag ("private-address", "[2001:db8::12]",
+                                       "public-address", "[2001:db8::99]",
+                                       "bricks", "[\"/b\"]", NULL);
+  const char *bad[] = { "[198.51.100.12]", "[2001:db8::12", "2001:db8::12]", "[host]",
+                        "198.51.100.12:24007", "[]", "a[b]" };
+  GpLimits limits;
+  g_autoptr(GpPeerData) data = NULL;
+  g_autoptr(GVariant) expected = NULL;
+  gsize i;
+
+  gp_limits_init_default (&limits);
+  data = peer_data (bracketed, &limits);
+  g_assert_cmpstr (data->address, ==, "2001:db8::12");
+  g_assert_true (data->available);
+  g_assert_cmpstrv (data->problems, ((const char *[]) { NULL }));
+  expected = g_variant_ref_sink (g_variant_new_parsed ("{'private': '2001:db8::12', "
+                                                       "'public': '2001:db8::99'}"));
+  g_assert_true (g_variant_equal (data->addresses, expected));
+  assert_address_for (bracketed, "", "2001:db8::12");
+  assert_address_for (bracketed, "public-address", "2001:db8::99");
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GVariant) settings = bag ("private-address", bad[i], "bricks", "[\"/b\"]", NULL);
+      g_autoptr(GpPeerData) broken = peer_data (settings, &limits);
+
+      g_assert_cmpstr (broken->address, ==, "");
+      g_assert_false (broken->available);
+      g_assert_cmpuint (g_strv_length (broken->problems), ==, 1);
+      g_assert_nonnull (strstr (broken->problems[0], "private-address"));
+      assert_address_for (settings, "", "");
+    }
 }
 
 int
@@ -485,10 +634,14 @@ main (int argc, char **argv)
   g_test_add_func ("/settings/lookup", test_lookup);
   g_test_add_func ("/settings/json/round-trip", test_json_round_trip);
   g_test_add_func ("/settings/json/parse", test_json_parse);
+  g_test_add_func ("/settings/json/hostile", test_json_hostile);
   g_test_add_func ("/settings/peer-data", test_peer_data);
   g_test_add_func ("/settings/peer-data/problems", test_peer_data_problems);
+  g_test_add_func ("/settings/peer-data/deep-bricks", test_peer_data_deep_bricks);
   g_test_add_func ("/settings/peer-data/limit", test_peer_data_limit);
   g_test_add_func ("/settings/address-for", test_address_for);
+  g_test_add_func ("/settings/address-for/ingress", test_address_for_ingress);
+  g_test_add_func ("/settings/address-brackets", test_address_brackets);
 
   return g_test_run ();
 }
