@@ -1,6 +1,6 @@
 /* fuzz-store: the state loader. Whatever state.db holds, gluster-peerd
  * must start: gp_store_open moves a file that is not a healthy database of
- * ours aside, and loading (gp_manager_new, as the daemon does it) skips
+ * ours aside, and loading (gp_model_new, as the daemon does it) skips
  * what it cannot use. Neither may crash, leak or hand GLib invalid UTF-8.
  *
  * Input, one of:
@@ -9,7 +9,7 @@
  *   - otherwise rows to put into a fresh database of ours: records
  *     separated by 0x1e, fields by 0x1f; "R" NAME ID LOCAL_UNIT
  *     LOCAL_SETTINGS EDGE_STATES for a relation, "U" RELATION NAME SETTINGS
- *     BRICKS for a unit, "P" SQL to run a statement (e.g. PRAGMA
+ *     BRICKS REFUSED for a unit, "P" SQL to run a statement (e.g. PRAGMA
  *     user_version). Fields are bound as text with their exact bytes
  *     (NULs, invalid UTF-8 and all); a missing field is NULL.
  *
@@ -29,14 +29,16 @@
 #include <glib/gstdio.h>
 #include <sys/socket.h>
 #include <sqlite3.h>
+#include <systemd/sd-bus.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fuzz-common.h"
+#include "gp-bus.h"
 #include "gp-error.h"
-#include "gp-manager.h"
+#include "gp-model.h"
 #include "gp-settings.h"
 #include "gp-store.h"
 
@@ -45,7 +47,7 @@
 #define MAX_FIELDS 6
 
 static char *state_dir;
-static GDBusConnection *server_conn; /* the daemon's end */
+static sd_bus *server_bus; /* the daemon's end */
 static GDBusConnection *client_conn;
 
 static void
@@ -93,52 +95,67 @@ init_state_dir (void)
   atexit (remove_state_dir);
 }
 
+static gint client_ready;
+
 static gpointer
-server_handshake (gpointer user_data)
+client_handshake (gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *guid = g_dbus_generate_guid ();
   GDBusConnection *conn;
 
-  conn = g_dbus_connection_new_sync (G_IO_STREAM (user_data), guid,
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_SERVER,
+  conn = g_dbus_connection_new_sync (G_IO_STREAM (user_data), NULL,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
                                      NULL, NULL, &error);
   g_assert_no_error (error);
+  g_atomic_int_set (&client_ready, 1);
   return conn;
 }
 
-/* Two ends of a peer-to-peer D-Bus connection, made once. */
+/* Runs the daemon's end until it has nothing to do for a moment. */
+static void
+server_iterate (void)
+{
+  int r;
+
+  while ((r = sd_bus_process (server_bus, NULL)) > 0)
+    ;
+  g_assert_cmpint (r, >=, 0);
+  sd_bus_wait (server_bus, 1000);
+}
+
+/* Two ends of a peer-to-peer D-Bus connection, made once: sd-bus serves,
+ * as in the daemon; GDBus asks, as a client would. */
 static void
 init_connections (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket0 = NULL;
   g_autoptr(GSocket) socket1 = NULL;
-  g_autoptr(GSocketConnection) stream0 = NULL;
   g_autoptr(GSocketConnection) stream1 = NULL;
+  sd_id128_t id;
   GThread *thread;
   int fds[2];
 
-  if (server_conn != NULL)
+  if (server_bus != NULL)
     return;
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     {
       fprintf (stderr, "fuzz-store: socketpair: %s\n", g_strerror (errno));
       abort ();
     }
-  socket0 = g_socket_new_from_fd (fds[0], &error);
-  g_assert_no_error (error);
+  g_assert_cmpint (sd_id128_randomize (&id), >=, 0);
+  g_assert_cmpint (sd_bus_new (&server_bus), >=, 0);
+  g_assert_cmpint (sd_bus_set_fd (server_bus, fds[0], fds[0]), >=, 0);
+  g_assert_cmpint (sd_bus_set_server (server_bus, 1, id), >=, 0);
+  g_assert_cmpint (sd_bus_set_trusted (server_bus, 1), >=, 0);
+  g_assert_cmpint (sd_bus_start (server_bus), >=, 0);
   socket1 = g_socket_new_from_fd (fds[1], &error);
   g_assert_no_error (error);
-  stream0 = g_socket_connection_factory_create_connection (socket0);
   stream1 = g_socket_connection_factory_create_connection (socket1);
 
-  thread = g_thread_new ("handshake", server_handshake, stream0);
-  client_conn = g_dbus_connection_new_sync (G_IO_STREAM (stream1), NULL,
-                                            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
-                                            NULL, NULL, &error);
-  g_assert_no_error (error);
-  server_conn = g_thread_join (thread);
+  thread = g_thread_new ("handshake", client_handshake, stream1);
+  while (!g_atomic_int_get (&client_ready))
+    server_iterate ();
+  client_conn = g_thread_join (thread);
 }
 
 static void
@@ -147,8 +164,8 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-/* A method call from the client end, answered by the objects the manager
- * exported on the server end (in this thread's default main context). */
+/* A method call from the client end, answered by the daemon's objects on
+ * the server end. */
 static GVariant *
 client_call (const char *path, const char *iface, const char *method,
              GVariant *params, const char *reply_type)
@@ -161,7 +178,10 @@ client_call (const char *path, const char *iface, const char *method,
                           G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, -1,
                           NULL, call_done, &result);
   while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      server_iterate ();
+      g_main_context_iteration (NULL, FALSE);
+    }
   reply = g_dbus_connection_call_finish (client_conn, result, &error);
   g_object_unref (result);
   g_assert_no_error (error);
@@ -249,9 +269,9 @@ put_record (sqlite3 *db, const Record *record)
       n_params = 5;
       break;
     case 'U':
-      sql = "INSERT OR IGNORE INTO units (relation, name, settings, bricks) "
-            "VALUES (?1, ?2, ?3, ?4)";
-      n_params = 4;
+      sql = "INSERT OR IGNORE INTO units (relation, name, settings, bricks, refused) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)";
+      n_params = 5;
       break;
     case 'P':
       if (record->n > 1)
@@ -322,7 +342,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   static const char magic[] = "SQLite format 3";
   g_autoptr(GError) error = NULL;
   g_autoptr(GpStore) store = NULL;
-  g_autoptr(GpManager) manager = NULL;
+  GpModel *model;
+  GpBus *adapter;
   g_autofree char *path = NULL;
   GpLimits limits;
 
@@ -341,12 +362,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_assert_no_error (error);
   g_assert_nonnull (store);
   gp_limits_init_default (&limits);
-  manager = gp_manager_new (store, &limits, &error);
+  model = gp_model_new (store, &limits, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (manager);
+  g_assert_nonnull (model);
 
   init_connections ();
-  gp_manager_start (manager, server_conn);
+  adapter = gp_bus_new (server_bus, NULL, model, &error);
+  g_assert_no_error (error);
   read_published ();
+  gp_bus_free (adapter);
+  gp_model_free (model);
   return 0;
 }
