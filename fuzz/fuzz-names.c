@@ -94,12 +94,23 @@ check_plain (const char *text)
 
   if (gp_address_validate (text, &error))
     {
+      g_autofree char *bare = gp_address_bare (text, NULL);
+      g_autofree char *host_key = gp_address_host_key (text);
+
       g_assert_true (strlen (text) <= GP_ADDRESS_MAX);
       for (p = text; *p; p++)
         g_assert_true (g_ascii_isgraph (*p) && *p != '/');
+      /* What goes before ":/brick" has no brackets and is itself valid. */
+      g_assert_nonnull (bare);
+      g_assert_null (strpbrk (bare, "[]"));
+      g_assert_true (gp_address_validate (bare, NULL));
+      g_assert_nonnull (host_key);
     }
   else
-    fuzz_assert_error (error, GP_ERROR);
+    {
+      fuzz_assert_error (error, GP_ERROR);
+      g_assert_null (gp_address_bare (text, NULL));
+    }
   g_clear_error (&error);
 
   if (gp_settings_key_validate (text, &error))

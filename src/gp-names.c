@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <gio/gio.h>
 #include <string.h>
 
@@ -139,26 +140,141 @@ gp_address_type_validate (const char *address_type, GError **error)
   return gp_name_validate (address_type, "address type", error);
 }
 
+/* An IPv6 address, possibly with a zone ("fe80::1%eth0"), over the first
+ * @len bytes of @s; its 16 bytes in @bytes. */
+static gboolean
+ipv6_matches (const char *s, gsize len, guint8 bytes[16])
+{
+  g_autofree char *copy = g_strndup (s, len);
+  char *zone = strchr (copy, '%');
+
+  if (zone)
+    {
+      if (zone[1] == '\0')
+        return FALSE;
+      *zone = '\0';
+    }
+  return inet_pton (AF_INET6, copy, bytes) == 1;
+}
+
 /* Host names, IPv4 and IPv6 addresses (with a zone or in brackets) are all
  * printable ASCII without white space; this is what ends up on a
- * "gluster peer probe" command line, so nothing else gets through. */
+ * "gluster peer probe" command line, so nothing else gets through. Brackets
+ * are taken around an IPv6 address only, and a colon only in one: gluster
+ * refuses "[198.51.100.1]" and "host:24007" alike. */
 gboolean
 gp_address_validate (const char *address, GError **error)
 {
   gsize len = strlen (address);
-  const char *p;
+  const char *p, *shown;
+  guint8 bytes[16];
 
   if (len == 0)
     return fail (error, "address is empty");
   if (len > GP_ADDRESS_MAX)
     return fail (error, "address is %zu bytes long; at most %d are allowed",
                  len, GP_ADDRESS_MAX);
+  shown = g_utf8_validate (address, -1, NULL) ? address : "(not UTF-8)";
   for (p = address; *p; p++)
     if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f || *p == '/')
       return fail (error, "address “%s” is not valid: it must be a host name "
                    "or an IP address, without spaces, slashes or control characters",
-                   g_utf8_validate (address, -1, NULL) ? address : "(not UTF-8)");
+                   shown);
+  if (address[0] == '[')
+    {
+      if (len < 2 || address[len - 1] != ']' || !ipv6_matches (address + 1, len - 2, bytes))
+        return fail (error, "address “%s” is not valid: only an IPv6 address may be "
+                     "written in brackets", shown);
+      return TRUE;
+    }
+  if (strpbrk (address, "[]"))
+    return fail (error, "address “%s” is not valid: brackets are only allowed "
+                 "around a whole IPv6 address", shown);
+  if (strchr (address, ':') && !ipv6_matches (address, len, bytes))
+    return fail (error, "address “%s” is not valid: a colon is only allowed in an "
+                 "IPv6 address (no port)", shown);
   return TRUE;
+}
+
+char *
+gp_address_bare (const char *address, GpAddressFamily *family)
+{
+  gsize len = strlen (address);
+  guint8 bytes[16];
+
+  if (!gp_address_validate (address, NULL))
+    return NULL;
+  if (address[0] == '[')
+    {
+      if (family)
+        *family = GP_ADDRESS_IPV6;
+      return g_strndup (address + 1, len - 2);
+    }
+  if (family)
+    *family = strchr (address, ':') ? GP_ADDRESS_IPV6
+              : inet_pton (AF_INET, address, bytes) == 1 ? GP_ADDRESS_IPV4
+              : GP_ADDRESS_NAME;
+  return g_strdup (address);
+}
+
+char *
+gp_address_host_key (const char *address)
+{
+  GpAddressFamily family;
+  g_autofree char *bare = gp_address_bare (address, &family);
+  char text[INET6_ADDRSTRLEN];
+  guint8 bytes[16];
+  const char *zone;
+
+  if (bare == NULL)
+    return NULL;
+  switch (family)
+    {
+    case GP_ADDRESS_IPV4:
+      return g_steal_pointer (&bare);
+    case GP_ADDRESS_IPV6:
+      /* One spelling for "2001:db8::1" and "2001:DB8:0::1". */
+      if (!ipv6_matches (bare, strlen (bare), bytes) ||
+          inet_ntop (AF_INET6, bytes, text, sizeof text) == NULL)
+        return g_steal_pointer (&bare);
+      zone = strchr (bare, '%');
+      return g_strconcat (text, zone, NULL);
+    case GP_ADDRESS_NAME:
+    default:
+      /* DNS names are case-insensitive. */
+      return g_ascii_strdown (bare, -1);
+    }
+}
+
+/* What makes @c unfit for a settings key, or NULL. White space, line
+ * breaks and invisible characters in any script would let two keys that
+ * look alike on a terminal differ, or a key break a relation-set line. */
+static const char *
+key_char_problem (gunichar c)
+{
+  if (c == '=')
+    return "“=”";
+  if (g_unichar_isspace (c))
+    return "white space";
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_CONTROL:
+      return "a control character";
+    case G_UNICODE_FORMAT:
+      return "a format character";
+    case G_UNICODE_SPACE_SEPARATOR:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+      return "white space";
+    case G_UNICODE_UNASSIGNED:
+      return "not an assigned character";
+    case G_UNICODE_PRIVATE_USE:
+      return "a private-use character";
+    case G_UNICODE_SURROGATE:
+      return "a surrogate";
+    default:
+      return NULL;
+    }
 }
 
 gboolean
@@ -175,11 +291,17 @@ gp_settings_key_validate (const char *key, GError **error)
   /* Keys end up in a{ss} variants, which take nothing but UTF-8. */
   if (!g_utf8_validate (key, (gssize) len, NULL))
     return fail (error, "settings key is not valid UTF-8");
-  for (p = key; *p; p++)
-    if ((guchar) *p <= ' ' || (guchar) *p == 0x7f || *p == '=')
-      return fail (error, "settings key “%s” is not valid: it must not contain "
-                   "“=”, spaces or control characters",
-                   g_utf8_validate (key, -1, NULL) ? key : "(not UTF-8)");
+  for (p = key; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *what = key_char_problem (c);
+
+      if (what != NULL)
+        return fail (error, "settings key “%s” is not valid: character %u "
+                     "(U+%04X) is %s; keys take no “=”, white space, control "
+                     "or format characters", key, (guint) (p - key) + 1,
+                     (guint) c, what);
+    }
   return TRUE;
 }
 

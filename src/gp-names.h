@@ -20,6 +20,20 @@ gboolean gp_relation_parse (const char *relation, char **out_name, char **out_id
                             GError **error);
 gboolean gp_address_type_validate (const char *address_type, GError **error);
 gboolean gp_address_validate (const char *address, GError **error);
+
+typedef enum {
+  GP_ADDRESS_NAME,  /* a host name: it may resolve to either family */
+  GP_ADDRESS_IPV4,
+  GP_ADDRESS_IPV6,
+} GpAddressFamily;
+
+/* @address as gluster takes it: an IPv6 address without brackets
+ * ("[2001:db8::1]" -> "2001:db8::1"); @family, when not NULL, set to what
+ * it is. NULL when @address is not valid (gp_address_validate()). */
+char *gp_address_bare (const char *address, GpAddressFamily *family);
+/* Equal for two spellings of one host (IPv6 in canonical text, names in
+ * lower case); NULL when @address is not valid. */
+char *gp_address_host_key (const char *address);
 gboolean gp_settings_key_validate (const char *key, GError **error);
 
 char *gp_unit_host_name (const char *unit);

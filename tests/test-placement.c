@@ -452,6 +452,289 @@ test_random (void)
   g_assert_cmpuint (placed, >, 1000);
 }
 
+/* --- hosts are distinct addresses ------------------------------------------ */
+
+static GStrv
+place (const GpHostBricks *units, guint n, guint replica)
+{
+  g_autoptr(GError) error = NULL;
+  GStrv out = gp_volume_bricks (units, n, replica, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  return out;
+}
+
+static void
+expect_error (const GpHostBricks *units, guint n, guint replica, gint code,
+              const char *const *in_message)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) out = gp_volume_bricks (units, n, replica, &error);
+
+  g_assert_error (error, GP_ERROR, code);
+  g_assert_null (out);
+  for (; in_message && *in_message; in_message++)
+    if (strstr (error->message, *in_message) == NULL)
+      g_error ("“%s” not in “%s”", *in_message, error->message);
+}
+
+/* Two units on one address are one server to gluster: a replica set must
+ * never hold both, when a layout on distinct hosts exists. */
+static void
+test_co_located (void)
+{
+  const char *e0[] = { "/srv/e0/b1", NULL };
+  const char *e1[] = { "/srv/e1/b1", NULL };
+  const char *e2[] = { "/srv/e2/b1", NULL };
+  const char *e3[] = { "/srv/e3/b1", NULL };
+  const GpHostBricks units[] = {
+    { "198.51.100.12", e1 },
+    { "198.51.100.12", e2 },
+    { "198.51.100.13", e0 },
+    { "198.51.100.14", e3 },
+  };
+  /* Counting units as hosts gave (.12 .12) (.13 .14). */
+  const char *two[] = { "198.51.100.12:/srv/e1/b1", "198.51.100.13:/srv/e0/b1",
+                        "198.51.100.14:/srv/e3/b1", "198.51.100.12:/srv/e2/b1", NULL };
+  /* The merged host keeps its units' bricks in order and the first unit's
+   * place; with more bricks left, it leads, then round robin. */
+  const char *one[] = { "198.51.100.12:/srv/e1/b1", "198.51.100.13:/srv/e0/b1",
+                        "198.51.100.14:/srv/e3/b1", "198.51.100.12:/srv/e2/b1", NULL };
+  const char *peers[] = { "2 distinct hosts", "replica 3", NULL };
+  g_auto(GStrv) pairs = place (units, G_N_ELEMENTS (units), 2);
+  g_auto(GStrv) singles = place (units, G_N_ELEMENTS (units), 1);
+  g_auto(GStrv) triples = place (units, G_N_ELEMENTS (units), 3);
+
+  g_assert_cmpstrv (pairs, two);
+  g_assert_cmpstrv (singles, one);
+  g_assert_cmpuint (g_strv_length (triples), ==, 3);
+  /* Three units, two addresses: no replica-3 set gluster would take. */
+  expect_error (units, 3, 3, GP_ERROR_INSUFFICIENT_PEERS, peers);
+}
+
+/* The same export from two units on one address is one brick: gluster
+ * refuses "Found duplicate exports" even with force. */
+static void
+test_duplicate_exports (void)
+{
+  const char *same[] = { "/srv/gp-e2e/e1/b1", NULL };
+  const char *more[] = { "/srv/gp-e2e/e1/b1", "/srv/gp-e2e/e1/b2", NULL };
+  const char *other[] = { "/srv/gp-e2e/e1/b1", "/srv/gp-e2e/e1/b2", NULL };
+  const GpHostBricks units[] = {
+    { "198.51.100.12", same },
+    { "198.51.100.12", more },
+    { "198.51.100.13", other },
+  };
+  const char *expected[] = { "198.51.100.12:/srv/gp-e2e/e1/b1", "198.51.100.13:/srv/gp-e2e/e1/b1",
+                             "198.51.100.12:/srv/gp-e2e/e1/b2", "198.51.100.13:/srv/gp-e2e/e1/b2",
+                             NULL };
+  const GpHostBricks alone[] = {
+    { "198.51.100.12", same },
+    { "198.51.100.12", same },
+  };
+  const char *once[] = { "198.51.100.12:/srv/gp-e2e/e1/b1", NULL };
+  g_auto(GStrv) pairs = place (units, G_N_ELEMENTS (units), 2);
+  g_auto(GStrv) single = place (alone, G_N_ELEMENTS (alone), 1);
+
+  g_assert_cmpstrv (pairs, expected);
+  g_assert_cmpstrv (single, once);
+  expect_error (alone, G_N_ELEMENTS (alone), 2, GP_ERROR_INSUFFICIENT_PEERS, NULL);
+}
+
+/* IPv6 is written bare, as gluster takes it; two spellings of one address
+ * are one host. */
+static void
+test_ipv6 (void)
+{
+  const char *b[] = { "/b", NULL };
+  const char *c[] = { "/c", NULL };
+  const GpHostBricks units[] = {
+    { "[2001:db8::12]", b },
+    { "2001:db8::13", b },
+    { "2001:DB8:0::12", c },
+  };
+  const char *expected[] = { "2001:db8::12:/b", "2001:db8::13:/b", NULL };
+  const char *all[] = { "2001:db8::12:/b", "2001:db8::13:/b", "2001:db8::12:/c", NULL };
+  g_auto(GStrv) pairs = place (units, G_N_ELEMENTS (units), 2);
+  g_auto(GStrv) singles = place (units, G_N_ELEMENTS (units), 1);
+
+  g_assert_cmpstrv (pairs, expected);
+  g_assert_cmpstrv (singles, all);
+  expect_error (units, G_N_ELEMENTS (units), 3, GP_ERROR_INSUFFICIENT_PEERS, NULL);
+}
+
+/* transport.address-family is inet or inet6: a list mixing both cannot
+ * start, so it is refused naming both groups. Host names go with either;
+ * a host without bricks is not in the list and mixes nothing. */
+static void
+test_mixed_families (void)
+{
+  const char *b[] = { "/b", NULL };
+  const char *none[] = { NULL };
+  const GpHostBricks mixed[] = {
+    { "198.51.100.1", b },
+    { "2001:db8::2", b },
+    { "198.51.100.3", b },
+  };
+  const char *named[] = { "IPv4 (198.51.100.1, 198.51.100.3)", "IPv6 (2001:db8::2)",
+                          "transport.address-family", NULL };
+  const GpHostBricks with_names[] = {
+    { "198.51.100.1", b },
+    { "gluster-2.example", b },
+  };
+  const GpHostBricks v6_with_names[] = {
+    { "[2001:db8::1]", b },
+    { "gluster-2.example", b },
+  };
+  const GpHostBricks idle_v4[] = {
+    { "2001:db8::1", b },
+    { "198.51.100.2", none },
+    { "2001:db8::3", b },
+  };
+  const char *v6_only[] = { "2001:db8::1:/b", "2001:db8::3:/b", NULL };
+  g_auto(GStrv) v4_names = place (with_names, G_N_ELEMENTS (with_names), 2);
+  g_auto(GStrv) v6_names = place (v6_with_names, G_N_ELEMENTS (v6_with_names), 2);
+  g_auto(GStrv) idle = place (idle_v4, G_N_ELEMENTS (idle_v4), 2);
+
+  expect_error (mixed, G_N_ELEMENTS (mixed), 1, GP_ERROR_FAILED, named);
+  expect_error (mixed, G_N_ELEMENTS (mixed), 3, GP_ERROR_FAILED, named);
+  g_assert_cmpuint (g_strv_length (v4_names), ==, 2);
+  g_assert_cmpuint (g_strv_length (v6_names), ==, 2);
+  g_assert_cmpstrv (idle, v6_only);
+}
+
+/* Random units on a few shared addresses with overlapping brick paths,
+ * against hosts merged here independently: each export once, replica
+ * sets on distinct addresses, each host's bricks in unit order, and the
+ * optimum number of sets. */
+static void
+test_random_co_located (void)
+{
+  guint round;
+
+  for (round = 0; round < 2000; round++)
+    {
+      guint n_units = (guint) g_test_rand_int_range (0, 9);
+      guint n_addresses = (guint) g_test_rand_int_range (1, 6);
+      guint replica = (guint) g_test_rand_int_range (1, 5);
+      g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      g_autoptr(GPtrArray) merged = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      g_autoptr(GHashTable) exports = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) out = NULL;
+      GpHostBricks units[8];
+      char addresses[5][16];
+      guint i, j, total = 0, n_hosts = 0, k, best = 0, len;
+      guint counts[5] = { 0 }, next[5] = { 0 };
+
+      for (i = 0; i < 5; i++)
+        {
+          g_snprintf (addresses[i], sizeof addresses[i], "198.51.100.%u", i + 1);
+          g_ptr_array_add (merged, g_ptr_array_new_with_free_func (g_free));
+        }
+      for (i = 0; i < n_units; i++)
+        {
+          guint a = (guint) g_test_rand_int_range (0, (gint32) n_addresses);
+          guint n = (guint) g_test_rand_int_range (0, 4);
+          guint first = (guint) g_test_rand_int_range (0, 4);
+          GStrv bricks = g_new0 (char *, n + 1);
+
+          /* Distinct within a unit, as normalized lists are; shared across
+           * units: /srv/b0../srv/b3 from any start. */
+          for (j = 0; j < n; j++)
+            bricks[j] = g_strdup_printf ("/srv/b%u", (first + j) % 4);
+          g_ptr_array_add (keep, bricks);
+          units[i] = (GpHostBricks) { addresses[a], (const char *const *) bricks };
+          for (j = 0; j < n; j++)
+            {
+              g_autofree char *export = g_strdup_printf ("%s:%s", addresses[a], bricks[j]);
+
+              if (g_hash_table_insert (exports, g_steal_pointer (&export), GUINT_TO_POINTER (a + 1)))
+                {
+                  g_ptr_array_add (g_ptr_array_index (merged, a), g_strdup (bricks[j]));
+                  counts[a]++;
+                  total++;
+                }
+            }
+        }
+      for (i = 0; i < 5; i++)
+        n_hosts += counts[i] > 0;
+      if (n_hosts < replica)
+        {
+          expect_error (units, n_units, replica, GP_ERROR_INSUFFICIENT_PEERS, NULL);
+          continue;
+        }
+      for (k = total / replica; k > 0 && best == 0; k--)
+        {
+          guint sum = 0;
+
+          for (i = 0; i < 5; i++)
+            sum += MIN (counts[i], k);
+          if (sum >= replica * k)
+            best = k;
+        }
+      out = gp_volume_bricks (units, n_units, replica, &error);
+      g_assert_no_error (error);
+      len = g_strv_length (out);
+      g_assert_cmpuint (len, ==, best * replica);
+      for (i = 0; i < len; i += replica)
+        {
+          gboolean in_set[5] = { FALSE };
+
+          for (j = i; j < i + replica; j++)
+            {
+              guint host = GPOINTER_TO_UINT (g_hash_table_lookup (exports, out[j]));
+              GPtrArray *bricks;
+
+              /* A real export, not placed before. */
+              g_assert_cmpuint (host, !=, 0);
+              g_hash_table_insert (exports, g_strdup (out[j]), GUINT_TO_POINTER (0));
+              host--;
+              g_assert_false (in_set[host]);
+              in_set[host] = TRUE;
+              bricks = g_ptr_array_index (merged, host);
+              g_assert_cmpstr (strchr (out[j], ':') + 1, ==, g_ptr_array_index (bricks, next[host]));
+              next[host]++;
+            }
+        }
+    }
+}
+
+/* The relation-wide problems: shared addresses and mixed families, for
+ * every unit with an address, bricks or not. */
+static void
+test_hosts_problems (void)
+{
+  const char *b[] = { "/b", NULL };
+  const GpHostBricks units[] = {
+    { "198.51.100.12", b },
+    { "[2001:db8::2]", NULL },
+    { "198.51.100.12", NULL },
+    { "2001:DB8::2", b },
+    { "198.51.100.13", b },
+    { "", b },
+    { NULL, b },
+  };
+  const char *names[] = { "glusterfs/0", "glusterfs/1", "glusterfs/2", "glusterfs/3",
+                          "glusterfs/4", "glusterfs/5", "glusterfs/6" };
+  const char *expected[] = {
+    "glusterfs/0, glusterfs/2 share the address 198.51.100.12: gluster takes them for one server",
+    "glusterfs/1, glusterfs/3 share the address 2001:db8::2: gluster takes them for one server",
+    "hosts mix IPv4 (198.51.100.12, 198.51.100.13) and IPv6 (2001:db8::2); gluster's "
+    "transport.address-family takes one",
+    NULL,
+  };
+  const char *none[] = { NULL };
+  g_auto(GStrv) problems = gp_hosts_problems (units, names, G_N_ELEMENTS (units));
+  g_auto(GStrv) fine = gp_hosts_problems (units + 4, names + 4, 3);
+  g_auto(GStrv) empty = gp_hosts_problems (NULL, NULL, 0);
+
+  g_assert_cmpstrv (problems, expected);
+  g_assert_cmpstrv (fine, none);
+  g_assert_cmpstrv (empty, none);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -464,6 +747,12 @@ main (int argc, char **argv)
   g_test_add_func ("/placement/skewed", test_skewed);
   g_test_add_func ("/placement/exhaustive-tiny", test_exhaustive_tiny);
   g_test_add_func ("/placement/random", test_random);
+  g_test_add_func ("/placement/hosts/co-located", test_co_located);
+  g_test_add_func ("/placement/hosts/duplicate-exports", test_duplicate_exports);
+  g_test_add_func ("/placement/hosts/ipv6", test_ipv6);
+  g_test_add_func ("/placement/hosts/mixed-families", test_mixed_families);
+  g_test_add_func ("/placement/hosts/random-co-located", test_random_co_located);
+  g_test_add_func ("/placement/hosts/problems", test_hosts_problems);
 
   return g_test_run ();
 }

@@ -5,9 +5,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gp-json.h"
 #include "test-service.h"
 
 /* --- queries ------------------------------------------------------------------ */
@@ -99,9 +99,10 @@ test_queries (void)
   relation = svc_relation (svc, REL_PATH);
 
   svc_begin (svc);
+  /* "" is each unit's Address: ingress-address where there is one. */
   map = ip_map (relation, "");
   svc_expect (svc, NULL);
-  assert_variant (map, "[('glusterfs-1', '10.0.0.1'), ('glusterfs-2', '10.0.0.2'), "
+  assert_variant (map, "[('glusterfs-1', '192.168.0.1'), ('glusterfs-2', '10.0.0.2'), "
                        "('glusterfs-10', '10.0.0.3')]");
   g_clear_pointer (&map, g_variant_unref);
   map = ip_map (relation, "private-address");
@@ -126,7 +127,7 @@ test_queries (void)
   info = peer_info (relation, "");
   svc_expect (svc, NULL);
   assert_dict (info, "{'glusterfs/0': ('10.0.0.100', ['/srv/0a', '/srv/0b']), "
-                     "'glusterfs/1': ('10.0.0.1', ['/mnt/a', '/mnt/b']), "
+                     "'glusterfs/1': ('192.168.0.1', ['/mnt/a', '/mnt/b']), "
                      "'glusterfs/2': ('10.0.0.2', ['/mnt/c', '/mnt/d']), "
                      "'glusterfs/10': ('10.0.0.3', ['/mnt/e'])}");
   g_clear_pointer (&info, g_variant_unref);
@@ -154,20 +155,20 @@ test_queries (void)
 
   /* Hosts in name order: glusterfs/0 (local), 1, 2, 10. */
   assert_volume_bricks (svc, relation, 1, "",
-                        (const char *const[]) { "10.0.0.100:/srv/0a", "10.0.0.1:/mnt/a",
+                        (const char *const[]) { "10.0.0.100:/srv/0a", "192.168.0.1:/mnt/a",
                                                 "10.0.0.2:/mnt/c", "10.0.0.3:/mnt/e",
-                                                "10.0.0.100:/srv/0b", "10.0.0.1:/mnt/b",
+                                                "10.0.0.100:/srv/0b", "192.168.0.1:/mnt/b",
                                                 "10.0.0.2:/mnt/d", NULL });
   assert_volume_bricks (svc, relation, 2, "",
-                        (const char *const[]) { "10.0.0.100:/srv/0a", "10.0.0.1:/mnt/a",
+                        (const char *const[]) { "10.0.0.100:/srv/0a", "192.168.0.1:/mnt/a",
                                                 "10.0.0.2:/mnt/c", "10.0.0.3:/mnt/e",
-                                                "10.0.0.100:/srv/0b", "10.0.0.1:/mnt/b", NULL });
+                                                "10.0.0.100:/srv/0b", "192.168.0.1:/mnt/b", NULL });
   assert_volume_bricks (svc, relation, 3, "private-address",
                         (const char *const[]) { "10.0.0.100:/srv/0a", "10.0.0.1:/mnt/a",
                                                 "10.0.0.2:/mnt/c", "10.0.0.3:/mnt/e",
                                                 "10.0.0.100:/srv/0b", "10.0.0.1:/mnt/b", NULL });
   assert_volume_bricks (svc, relation, 4, "",
-                        (const char *const[]) { "10.0.0.100:/srv/0a", "10.0.0.1:/mnt/a",
+                        (const char *const[]) { "10.0.0.100:/srv/0a", "192.168.0.1:/mnt/a",
                                                 "10.0.0.2:/mnt/c", "10.0.0.3:/mnt/e", NULL });
   assert_volume_bricks (svc, relation, 1, "ingress-address",
                         (const char *const[]) { "192.168.0.1:/mnt/a", "192.168.0.1:/mnt/b", NULL });
@@ -181,18 +182,21 @@ test_queries (void)
 static void
 assert_json_bricks (const char *json, const char *const *expected)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new ();
-  JsonArray *array;
+  g_autoptr(json_t) array = NULL;
+  json_t *element;
+  size_t i;
 
   g_assert_nonnull (json);
-  json_parser_load_from_data (parser, json, -1, &error);
+  array = gp_json_parse (json, 0, &error);
   g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
-  array = json_node_get_array (json_parser_get_root (parser));
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    g_ptr_array_add (items, (gpointer) json_array_get_string_element (array, i));
+  g_assert_true (json_is_array (array));
+  json_array_foreach (array, i, element)
+    {
+      g_assert_true (json_is_string (element));
+      g_ptr_array_add (items, (gpointer) json_string_value (element));
+    }
   g_ptr_array_add (items, NULL);
   g_assert_cmpstrv ((const char *const *) items->pdata, expected);
 }
