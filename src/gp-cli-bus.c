@@ -221,14 +221,20 @@ GpDbusRelation *
 gp_cli_choose_relation (GpCli *cli, gboolean *usage, GError **error)
 {
   g_autolist(GpDbusRelation) relations = NULL;
-  g_autofree char *name = NULL, *path = NULL, *known = NULL;
+  g_autofree char *name = NULL, *path = NULL, *known = NULL, *endpoint = NULL;
   const char *wanted = cli->relation;
   GpDbusRelation *relation;
 
   *usage = FALSE;
-  /* In a relation hook the relation is the hook's, unless told otherwise. */
-  if (wanted == NULL && gp_cli_in_juju_context ())
-    wanted = g_getenv ("JUJU_RELATION");
+  /* In a hook the relation is the charm's gluster-peer endpoint, unless
+   * told otherwise: never the endpoint of some other interface whose hook
+   * happens to run. */
+  if (wanted == NULL)
+    {
+      if (!gp_cli_default_endpoint (&endpoint, usage, error))
+        return NULL;
+      wanted = endpoint;
+    }
   if (wanted && wanted[0])
     {
       if (!gp_relation_parse (wanted, &name, NULL, error))

@@ -16,6 +16,7 @@
 static char *opt_address_key;
 static char *opt_replica;
 static guint replica_count; /* opt_replica, checked */
+static const char *retrieve_key; /* retrieve-remote's argument */
 
 static const GOptionEntry address_key_entries[] = {
   { "address-key", 'k', 0, G_OPTION_ARG_STRING, &opt_address_key,
@@ -113,7 +114,7 @@ typedef enum {
  * puts its document in *@json, which run_read() prints with --json;
  * without --json it prints its text instead (and may leave *@json NULL).
  * FALSE with @error set when the service said no. */
-typedef gboolean (*ReadFunc) (GpCli *cli, GList *relations, JsonNode **json,
+typedef gboolean (*ReadFunc) (GpCli *cli, GList *relations, json_t **json,
                               GError **error);
 
 /* Runs a reading command, which takes no arguments: connects, chooses the
@@ -122,7 +123,7 @@ static int
 run_read (GpCli *cli, int argc, ReadScope scope, ReadFunc read)
 {
   g_autolist(GpDbusRelation) relations = NULL;
-  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(json_t) json = NULL;
   g_autoptr(GError) error = NULL;
   GpDbusRelation *relation = NULL;
   int status;
@@ -149,72 +150,73 @@ run_read (GpCli *cli, int argc, ReadScope scope, ReadFunc read)
 
 /* One string a line, or with --json a JSON array. */
 static void
-print_strv (GpCli *cli, const char *const *strv, JsonNode **json)
+print_strv (GpCli *cli, const char *const *strv, json_t **json)
 {
   if (cli->json)
-    *json = gp_cli_json_strv (strv);
+    *json = gp_json_strv (strv);
   else
     for (; strv && *strv; strv++)
       g_print ("%s\n", *strv);
 }
 
 static gboolean
-read_status (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_status (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
-  JsonObject *object;
-  JsonArray *array;
+  json_t *object;
+  json_t *array;
 
   if (!cli->json)
     {
       gp_cli_print_status (cli, relations);
       return TRUE;
     }
-  object = json_object_new ();
-  array = json_array_new ();
-  json_object_set_string_member (object, "version", gp_dbus_manager_get_version (cli->manager));
+  object = json_object ();
+  array = json_array ();
+  json_object_set_new (object, "version",
+                       gp_json_string (gp_dbus_manager_get_version (cli->manager)));
   for (GList *l = relations; l; l = l->next)
-    json_array_add_element (array, gp_cli_json_relation (cli, l->data));
-  json_object_set_array_member (object, "relations", array);
-  *json = gp_cli_json_take_object (object);
+    json_array_append_new (array, gp_cli_json_relation (cli, l->data));
+  json_object_set_new (object, "relations", array);
+  *json = object;
   return TRUE;
 }
 
 static gboolean
-read_units (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_units (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
   g_autolist(GpDbusPeer) peers = gp_cli_relation_peers (cli, relations->data);
-  JsonArray *array = json_array_new ();
+  json_t *array = json_array ();
 
-  *json = gp_cli_json_take_array (array);
+  *json = array;
   for (GList *l = peers; l; l = l->next)
     if (cli->json)
-      json_array_add_element (array, gp_cli_json_peer (l->data));
+      json_array_append_new (array, gp_cli_json_peer (l->data));
     else
       g_print ("%s\n", gp_dbus_peer_get_name (l->data));
   return TRUE;
 }
 
 static gboolean
-read_ip_map (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_ip_map (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
   g_autoptr(GVariant) map = NULL;
-  JsonArray *array;
+  json_t *array;
   GVariantIter iter;
   const char *host, *address;
 
   if (!gp_dbus_relation_call_ip_map_sync (relations->data, address_key (), &map, NULL, error))
     return FALSE;
-  array = json_array_new ();
-  *json = gp_cli_json_take_array (array);
+  array = json_array ();
+  *json = array;
   g_variant_iter_init (&iter, map);
   while (g_variant_iter_next (&iter, "(&s&s)", &host, &address))
     if (cli->json)
       {
-        JsonObject *pair = json_object_new ();
+        json_t *pair = json_object ();
 
-        json_object_set_string_member (pair, "host", host);
-        json_object_set_string_member (pair, "address", address);
-        json_array_add_object_element (array, pair);
+        json_object_set_new (pair, "host", gp_json_string (host));
+        json_object_set_new (pair, "address", gp_json_string (address));
+        json_array_append_new (array, pair);
       }
     else
       g_print ("%s %s\n", host, address[0] ? address : "-");
@@ -222,24 +224,24 @@ read_ip_map (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 }
 
 static gboolean
-read_brick_map (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_brick_map (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
   g_autoptr(GVariant) map = NULL;
   g_autoptr(GPtrArray) hosts = NULL;
-  JsonObject *object;
+  json_t *object;
 
   if (!gp_dbus_relation_call_brick_map_sync (relations->data, &map, NULL, error))
     return FALSE;
   hosts = sorted_keys (map, compare_hosts);
-  object = json_object_new ();
-  *json = gp_cli_json_take_object (object);
+  object = json_object ();
+  *json = object;
   for (guint i = 0; i < hosts->len; i++)
     {
       g_autofree const char **bricks = NULL;
 
       g_variant_lookup (map, hosts->pdata[i], "^a&s", &bricks);
       if (cli->json)
-        json_object_set_member (object, hosts->pdata[i], gp_cli_json_strv (bricks));
+        json_object_set_new (object, hosts->pdata[i], gp_json_strv (bricks));
       else
         print_strv_line (hosts->pdata[i], bricks);
     }
@@ -247,17 +249,17 @@ read_brick_map (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 }
 
 static gboolean
-read_peer_info (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_peer_info (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
   g_autoptr(GVariant) info = NULL;
   g_autoptr(GPtrArray) units = NULL;
-  JsonObject *object;
+  json_t *object;
 
   if (!gp_dbus_relation_call_peer_info_sync (relations->data, address_key (), &info, NULL, error))
     return FALSE;
   units = sorted_keys (info, compare_units);
-  object = json_object_new ();
-  *json = gp_cli_json_take_object (object);
+  object = json_object ();
+  *json = object;
   for (guint i = 0; i < units->len; i++)
     {
       g_autofree const char **bricks = NULL;
@@ -266,11 +268,11 @@ read_peer_info (GpCli *cli, GList *relations, JsonNode **json, GError **error)
       g_variant_lookup (info, units->pdata[i], "(&s^a&s)", &address, &bricks);
       if (cli->json)
         {
-          JsonObject *entry = json_object_new ();
+          json_t *entry = json_object ();
 
-          json_object_set_string_member (entry, "address", address);
-          json_object_set_member (entry, "bricks", gp_cli_json_strv (bricks));
-          json_object_set_object_member (object, units->pdata[i], entry);
+          json_object_set_new (entry, "address", gp_json_string (address));
+          json_object_set_new (entry, "bricks", gp_json_strv (bricks));
+          json_object_set_new (object, units->pdata[i], entry);
         }
       else
         {
@@ -284,7 +286,7 @@ read_peer_info (GpCli *cli, GList *relations, JsonNode **json, GError **error)
 }
 
 static gboolean
-read_volume_bricks (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_volume_bricks (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
   g_auto(GStrv) bricks = NULL;
 
@@ -296,7 +298,19 @@ read_volume_bricks (GpCli *cli, GList *relations, JsonNode **json, GError **erro
 }
 
 static gboolean
-read_states (GpCli *cli, GList *relations, JsonNode **json, GError **error)
+read_retrieve_remote (GpCli *cli, GList *relations, json_t **json, GError **error)
+{
+  g_auto(GStrv) values = NULL;
+
+  if (!gp_dbus_relation_call_retrieve_remote_sync (relations->data, retrieve_key, &values,
+                                                   NULL, error))
+    return FALSE;
+  print_strv (cli, (const char *const *) values, json);
+  return TRUE;
+}
+
+static gboolean
+read_states (GpCli *cli, GList *relations, json_t **json, GError **error)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
@@ -359,6 +373,17 @@ cmd_volume_bricks (GpCli *cli, int argc, char **argv)
 }
 
 static int
+cmd_retrieve_remote (GpCli *cli, int argc, char **argv)
+{
+  int status;
+
+  if ((status = gp_cli_check_args (cli, argc, 1, 1)))
+    return status;
+  retrieve_key = argv[1];
+  return run_read (cli, argc - 1, ONE_RELATION, read_retrieve_remote);
+}
+
+static int
 cmd_states (GpCli *cli, int argc, char **argv)
 {
   return run_read (cli, argc, EVERY_RELATION, read_states);
@@ -389,14 +414,23 @@ cmd_clear_state (GpCli *cli, int argc, char **argv)
 /* Inside a hook, what this unit advertises also goes to Juju, on every
  * relation id of the endpoint, so peers see it. */
 static int
-publish (GpCli *cli, GpDbusRelation *relation, const char *key, const char *value)
+publish (GpCli *cli, GpDbusRelation *relation, const char *const *settings)
 {
   g_autoptr(GError) error = NULL;
 
   if (gp_cli_in_juju_context () &&
-      !gp_cli_publish (gp_dbus_relation_get_name (relation), key, value, &error))
+      !gp_cli_publish (gp_dbus_relation_get_name (relation), settings, &error))
     return gp_cli_fail (cli, error);
   return GP_CLI_EXIT_OK;
+}
+
+static int
+publish_one (GpCli *cli, GpDbusRelation *relation, const char *key, const char *value)
+{
+  g_autofree char *setting = g_strconcat (key, "=", value, NULL);
+  const char *settings[] = { setting, NULL };
+
+  return publish (cli, relation, settings);
 }
 
 static int
@@ -416,7 +450,7 @@ cmd_set_address (GpCli *cli, int argc, char **argv)
   if (!gp_dbus_relation_call_set_address_sync (relation, argv[1], argv[2], NULL, &error))
     return gp_cli_fail (cli, error);
   key = g_strconcat (argv[1], "-address", NULL);
-  return publish (cli, relation, key, argv[2]);
+  return publish_one (cli, relation, key, argv[2]);
 }
 
 static int
@@ -428,7 +462,8 @@ cmd_set_bricks (GpCli *cli, int argc, char **argv)
   g_autofree char *json = NULL;
   int status;
 
-  if ((status = gp_cli_check_args (cli, argc, 1, -1)))
+  /* No brick at all is a list too: this unit withdraws every brick. */
+  if ((status = gp_cli_check_args (cli, argc, 0, -1)))
     return status;
   /* The daemon enforces the configured limit on the count. */
   bricks = gp_bricks_normalize ((const char *const *) argv + 1, G_MAXUINT, &error);
@@ -439,12 +474,57 @@ cmd_set_bricks (GpCli *cli, int argc, char **argv)
   if (!gp_dbus_relation_call_set_bricks_sync (relation, (const char *const *) bricks, NULL, &error))
     return gp_cli_fail (cli, error);
   json = gp_bricks_to_json ((const char *const *) bricks);
-  return publish (cli, relation, "bricks", json);
+  return publish_one (cli, relation, "bricks", json);
 }
 
-/* The KEY=VALUE arguments of `changed`: a data bag. Returns an exit code. */
+/* KEY=VALUE... as a data bag; with @check_keys, keys the service would
+ * refuse are a usage error here already. Returns an exit code. */
+static int parse_bag (GpCli *cli, int argc, char **argv, gboolean check_keys, GVariant **bag);
+
 static int
-parse_bag (GpCli *cli, int argc, char **argv, GVariant **bag)
+cmd_set (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GVariant) bag = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = gp_cli_check_args (cli, argc, 1, -1)) ||
+      (status = parse_bag (cli, argc - 1, argv + 1, TRUE, &bag)) ||
+      (status = open_relation (cli, &relation)))
+    return status;
+  if (!gp_dbus_relation_call_send_all_sync (relation, bag, NULL, &error))
+    return gp_cli_fail (cli, error);
+  /* Juju's relation-set, like SendAll, deletes a key set to "". */
+  return publish (cli, relation, (const char *const *) argv + 1);
+}
+
+/* Names the local unit, keeping what it advertises: outside hook mode
+ * nothing else tells the service who "we" are. */
+static int
+cmd_set_local_unit (GpCli *cli, int argc, char **argv)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *settings;
+  int status;
+
+  if ((status = gp_cli_check_args (cli, argc, 1, 1)))
+    return status;
+  if (!gp_unit_name_validate (argv[1], &error))
+    return gp_cli_usage (cli, "%s", error->message);
+  if ((status = open_relation (cli, &relation)))
+    return status;
+  settings = gp_dbus_relation_get_local_settings (relation);
+  if (settings == NULL)
+    settings = g_variant_new_array (G_VARIANT_TYPE ("{ss}"), NULL, 0);
+  if (!gp_dbus_relation_call_set_local_unit_sync (relation, argv[1], settings, NULL, &error))
+    return gp_cli_fail (cli, error);
+  return GP_CLI_EXIT_OK;
+}
+
+static int
+parse_bag (GpCli *cli, int argc, char **argv, gboolean check_keys, GVariant **bag)
 {
   GVariantBuilder builder;
 
@@ -453,6 +533,7 @@ parse_bag (GpCli *cli, int argc, char **argv, GVariant **bag)
     {
       const char *eq = strchr (argv[i], '=');
       g_autofree char *key = NULL;
+      g_autoptr(GError) error = NULL;
 
       if (eq == NULL)
         {
@@ -460,6 +541,11 @@ parse_bag (GpCli *cli, int argc, char **argv, GVariant **bag)
           return gp_cli_usage (cli, _("“%s” is not KEY=VALUE"), argv[i]);
         }
       key = g_strndup (argv[i], (gsize) (eq - argv[i]));
+      if (check_keys && !gp_settings_key_validate (key, &error))
+        {
+          g_variant_builder_clear (&builder);
+          return gp_cli_usage (cli, "%s", error->message);
+        }
       g_variant_builder_add (&builder, "{ss}", key, eq + 1);
     }
   *bag = g_variant_ref_sink (g_variant_builder_end (&builder));
@@ -483,7 +569,7 @@ cmd_hook_method (GpCli *cli, int argc, char **argv)
                        g_str_equal (what, "changed") ? -1 : (with_unit ? 2 : 1));
   if (status)
     return status;
-  if (g_str_equal (what, "changed") && (status = parse_bag (cli, argc - 3, argv + 3, &bag)))
+  if (g_str_equal (what, "changed") && (status = parse_bag (cli, argc - 3, argv + 3, FALSE, &bag)))
     return status;
   if (!gp_cli_connect_service (cli, FALSE, &error))
     return gp_cli_fail (cli, error);
@@ -529,14 +615,22 @@ const GpCliCommand gp_cli_commands[] = {
     READS | RELATION, address_key_entries, cmd_peer_info },
   { "volume-bricks", "", N_("Print the bricks for “gluster volume create”"),
     READS | RELATION, volume_bricks_entries, cmd_volume_bricks },
+  { "retrieve-remote", N_("KEY"), N_("Print KEY's value of every remote unit that set it"),
+    READS | RELATION, NULL, cmd_retrieve_remote },
   { "states", "", N_("Print the reactive states, as <relation>.<state>"),
     READS | RELATION, NULL, cmd_states },
   { "clear-state", N_("STATE"), N_("Clear an edge state (departed, bricks.available, bricks.removed)"),
     RELATION, NULL, cmd_clear_state },
   { "set-address", N_("TYPE ADDRESS"), N_("Advertise this unit's <TYPE>-address"),
     RELATION, NULL, cmd_set_address },
-  { "set-bricks", N_("BRICK…"), N_("Advertise this unit's bricks"),
+  { "set-bricks", N_("[BRICK…]"), N_("Advertise this unit's bricks (none: withdraw all)"),
     RELATION, NULL, cmd_set_bricks },
+  { "set", N_("KEY=VALUE…"), N_("Advertise settings of this unit (KEY= deletes one)"),
+    RELATION, NULL, cmd_set },
+  { "set-local-unit", N_("UNIT"), N_("Name this unit, for queries outside Juju hooks"),
+    RELATION, NULL, cmd_set_local_unit },
+  { "sync", "", N_("Bring the service in line with Juju's view of the relation"),
+    RELATION, NULL, gp_cli_sync },
   { "monitor", "", N_("Print every signal and property change until interrupted"),
     READS, NULL, gp_cli_monitor },
   { "hook", "", N_("Run the relation hook Juju's environment names"),

@@ -92,8 +92,8 @@ last_line (const char *text)
 
 /* Runs a hook tool found on PATH, as Juju puts them there for a hook, and
  * returns what it printed on stdout. */
-static char *
-run_tool (const char *const *argv, GError **error)
+char *
+gp_cli_juju_run (const char *const *argv, GError **error)
 {
   g_autofree char *path = g_find_program_in_path (argv[0]);
   g_autoptr(GSubprocess) process = NULL;
@@ -148,12 +148,12 @@ run_tool (const char *const *argv, GError **error)
  * value: a peer's odd data shows up in its Problems, never as a failed
  * hook. Keys the daemon would refuse are dropped with a warning. */
 static void
-add_value (GVariantBuilder *builder, const char *key, JsonNode *value, const char *unit)
+add_value (GVariantBuilder *builder, const char *key, const json_t *value, const char *unit)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (JSON_NODE_HOLDS_NULL (value))
+  if (json_is_null (value))
     return;
   if (!gp_settings_key_validate (key, &error))
     {
@@ -162,98 +162,106 @@ add_value (GVariantBuilder *builder, const char *key, JsonNode *value, const cha
                   error->message);
       return;
     }
-  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-    text = g_strdup (json_node_get_string (value));
+  /* The parser has checked that strings are UTF-8 without NUL, as a D-Bus
+   * string must be. */
+  if (json_is_string (value))
+    text = g_strdup (json_string_value (value));
   else
-    text = json_to_string (value, FALSE);
-  /* json-glib decodes escapes JSON has not ("\377") into bytes that are not
-   * UTF-8, which a D-Bus string cannot carry: the daemon gets them
-   * replaced, and a bad brick list says so in Problems. */
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-      g_free (text);
-      text = g_steal_pointer (&valid);
-    }
+    text = gp_json_to_string (value, JSON_COMPACT);
   g_variant_builder_add (builder, "{ss}", key, text);
 }
 
-/* relation-get --format=json -r ID - UNIT: the whole data bag as a{ss}. */
-static GVariant *
-read_bag (const char *relation_id, const char *unit, GError **error)
+GVariant *
+gp_cli_juju_read_bag (const char *relation_id, const char *unit, GError **error)
 {
   const char *with_id[] = { "relation-get", "--format=json", "-r", relation_id, "-", unit, NULL };
   const char *without_id[] = { "relation-get", "--format=json", "-", unit, NULL };
-  g_autofree char *out = run_tool (relation_id ? with_id : without_id, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GList) members = NULL;
+  g_autofree char *out = gp_cli_juju_run (relation_id ? with_id : without_id, error);
+  g_autoptr(json_t) root = NULL;
   GVariantBuilder builder;
-  JsonObject *object;
-  JsonNode *root;
+  const char *key;
+  json_t *value;
 
   if (out == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, out, -1, error))
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  /* A unit that has set nothing yet may come back as null, or as nothing. */
+  if (g_strstrip (out)[0] == '\0')
+    return g_variant_ref_sink (g_variant_builder_end (&builder));
+  root = gp_json_parse (out, JSON_DECODE_ANY, error);
+  if (root == NULL)
     {
+      g_variant_builder_clear (&builder);
       g_prefix_error (error, _("relation-get gave no valid JSON for %s: "), unit);
       return NULL;
     }
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
-  root = json_parser_get_root (parser);
-  /* A unit that has set nothing yet may come back as null. */
-  if (root == NULL || JSON_NODE_HOLDS_NULL (root))
+  if (json_is_null (root))
     return g_variant_ref_sink (g_variant_builder_end (&builder));
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (!json_is_object (root))
     {
       g_variant_builder_clear (&builder);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("relation-get gave no JSON object for %s"), unit);
       return NULL;
     }
-  object = json_node_get_object (root);
-  members = json_object_get_members (object);
-  for (GList *m = members; m; m = m->next)
-    add_value (&builder, m->data, json_object_get_member (object, m->data), unit);
+  json_object_foreach (root, key, value)
+    add_value (&builder, key, value, unit);
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
-gboolean
-gp_cli_publish (const char *endpoint, const char *key, const char *value, GError **error)
+GStrv
+gp_cli_juju_read_list (const char *const *argv, GError **error)
 {
-  const char *ids_argv[] = { "relation-ids", "--format=json", endpoint, NULL };
-  g_autofree char *out = run_tool (ids_argv, error);
-  g_autofree char *setting = g_strconcat (key, "=", value, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonArray *ids;
+  g_autofree char *out = gp_cli_juju_run (argv, error);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(json_t) root = NULL;
+  json_t *element;
+  size_t i;
 
   if (out == NULL)
+    return NULL;
+  if (g_strstrip (out)[0] != '\0')
+    {
+      root = gp_json_parse (out, JSON_DECODE_ANY, error);
+      if (root == NULL)
+        {
+          /* TRANSLATORS: %s is a Juju hook tool such as relation-list */
+          g_prefix_error (error, _("%s gave no valid JSON: "), argv[0]);
+          return NULL;
+        }
+      if (!json_is_null (root) && !json_is_array (root))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("%s gave no JSON list"), argv[0]);
+          return NULL;
+        }
+    }
+  json_array_foreach (root, i, element)
+    if (json_is_string (element))
+      g_strv_builder_add (builder, json_string_value (element));
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+gp_cli_publish (const char *endpoint, const char *const *settings, GError **error)
+{
+  const char *ids_argv[] = { "relation-ids", "--format=json", endpoint, NULL };
+  g_auto(GStrv) ids = gp_cli_juju_read_list (ids_argv, error);
+
+  if (ids == NULL)
     return FALSE;
-  if (!json_parser_load_from_data (parser, out, -1, error))
+  for (guint i = 0; ids[i]; i++)
     {
-      g_prefix_error (error, _("relation-ids gave no valid JSON: "));
-      return FALSE;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || JSON_NODE_HOLDS_NULL (root))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("relation-ids gave no JSON list"));
-      return FALSE;
-    }
-  ids = json_node_get_array (root);
-  for (guint i = 0; i < json_array_get_length (ids); i++)
-    {
-      const char *id = json_array_get_string_element (ids, i);
-      const char *set_argv[] = { "relation-set", "-r", id, setting, NULL };
+      g_autoptr(GPtrArray) set_argv = g_ptr_array_new ();
       g_autofree char *ignored = NULL;
 
-      if (id == NULL)
-        continue;
-      ignored = run_tool (set_argv, error);
+      g_ptr_array_add (set_argv, "relation-set");
+      g_ptr_array_add (set_argv, "-r");
+      g_ptr_array_add (set_argv, ids[i]);
+      for (const char *const *s = settings; *s; s++)
+        g_ptr_array_add (set_argv, (gpointer) *s);
+      g_ptr_array_add (set_argv, NULL);
+      ignored = gp_cli_juju_run ((const char *const *) set_argv->pdata, error);
       if (ignored == NULL)
         return FALSE;
     }
@@ -287,6 +295,59 @@ set_local_unit (Hook *hook, GVariant *bag, GError **error)
                                                                 bag, NULL, error);
 }
 
+/* Juju never runs relation-broken for a peer relation: when this unit
+ * itself is leaving, it gets a departed hook for each remote unit, and
+ * after the last one the relation is over for it. Forgetting it then lets
+ * a unit later deployed here start clean on a new relation id. */
+static gboolean
+forget_if_left (Hook *hook, GError **error)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autofree char *path = gp_relation_object_path (hook->endpoint);
+  const char *departing = env ("JUJU_DEPARTING_UNIT");
+  const char *const *units;
+
+  if (departing == NULL || g_strcmp0 (departing, env ("JUJU_UNIT_NAME")) != 0)
+    return TRUE;
+  relation = gp_dbus_relation_proxy_new_sync (hook->cli->connection,
+                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
+                                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                              GP_BUS_NAME, path, NULL, error);
+  if (relation == NULL)
+    return FALSE;
+  units = gp_dbus_relation_get_units (relation);
+  /* No properties: the relation is gone already (a retried hook). */
+  if (units == NULL || units[0] != NULL)
+    return TRUE;
+  return gp_dbus_manager_call_relation_broken_sync (hook->cli->manager, hook->relation,
+                                                    NULL, error);
+}
+
+/* A relation the service keeps for another local unit is from an earlier
+ * life of this machine: a unit removed while it had no peer left never
+ * got a departed hook. Juju never reuses a unit name, so a new unit starts
+ * clean. */
+static gboolean
+forget_earlier_life (Hook *hook, GError **error)
+{
+  g_autoptr(GpDbusRelation) relation = NULL;
+  g_autofree char *path = gp_relation_object_path (hook->endpoint);
+  const char *local_unit;
+
+  relation = gp_dbus_relation_proxy_new_sync (hook->cli->connection,
+                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
+                                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                              GP_BUS_NAME, path, NULL, error);
+  if (relation == NULL)
+    return FALSE;
+  local_unit = gp_dbus_relation_get_local_unit (relation);
+  if (local_unit == NULL || local_unit[0] == '\0' ||
+      g_str_equal (local_unit, env ("JUJU_UNIT_NAME")))
+    return TRUE;
+  return gp_dbus_manager_call_relation_broken_sync (hook->cli->manager, hook->endpoint,
+                                                    NULL, error);
+}
+
 /* Reads everything from Juju first, so that a failing hook tool fails the
  * hook before the daemon changed anything. */
 static gboolean
@@ -299,21 +360,22 @@ run_hook (Hook *hook, GError **error)
   switch (hook->kind)
     {
     case HOOK_CREATED:
-      bag = read_bag (hook->relation_id, env ("JUJU_UNIT_NAME"), error);
+      bag = gp_cli_juju_read_bag (hook->relation_id, env ("JUJU_UNIT_NAME"), error);
       return bag &&
              gp_cli_connect_service (hook->cli, FALSE, error) &&
+             forget_earlier_life (hook, error) &&
              gp_dbus_manager_call_relation_created_sync (hook->cli->manager,
                                                          hook->relation, &path, NULL, error) &&
              set_local_unit (hook, bag, error);
     case HOOK_JOINED:
-      bag = read_bag (hook->relation_id, env ("JUJU_UNIT_NAME"), error);
+      bag = gp_cli_juju_read_bag (hook->relation_id, env ("JUJU_UNIT_NAME"), error);
       return bag &&
              gp_cli_connect_service (hook->cli, FALSE, error) &&
              gp_dbus_manager_call_unit_joined_sync (hook->cli->manager, hook->relation,
                                                     remote, &path, NULL, error) &&
              set_local_unit (hook, bag, error);
     case HOOK_CHANGED:
-      bag = read_bag (hook->relation_id, remote, error);
+      bag = gp_cli_juju_read_bag (hook->relation_id, remote, error);
       return bag &&
              gp_cli_connect_service (hook->cli, FALSE, error) &&
              gp_dbus_manager_call_unit_changed_sync (hook->cli->manager, hook->relation,
@@ -326,7 +388,8 @@ run_hook (Hook *hook, GError **error)
         remote = env ("JUJU_DEPARTING_UNIT");
       return gp_cli_connect_service (hook->cli, FALSE, error) &&
              gp_dbus_manager_call_unit_departed_sync (hook->cli->manager,
-                                                      hook->relation, remote, NULL, error);
+                                                      hook->relation, remote, NULL, error) &&
+             forget_if_left (hook, error);
     case HOOK_BROKEN:
       return gp_cli_connect_service (hook->cli, FALSE, error) &&
              gp_dbus_manager_call_relation_broken_sync (hook->cli->manager,
@@ -342,6 +405,8 @@ gp_cli_hook (GpCli *cli, const char *hook_name)
   g_autoptr(GError) error = NULL;
   g_autofree char *id_name = NULL;
   g_autofree char *endpoint = NULL;
+  g_auto(GStrv) ours = NULL;
+  gboolean is_relation_hook;
   Hook hook = { cli, NULL, 0, NULL, NULL };
   const char *juju_relation = env ("JUJU_RELATION");
   const char *remote = env ("JUJU_REMOTE_UNIT");
@@ -352,7 +417,14 @@ gp_cli_hook (GpCli *cli, const char *hook_name)
   if (hook_name == NULL)
     return gp_cli_usage (cli, _("JUJU_HOOK_NAME is not set: run this as a Juju "
                                 "relation hook"));
-  if (!parse_hook_name (hook_name, &endpoint, &hook.kind))
+  if (!gp_cli_charm_endpoints (&ours, &error))
+    return gp_cli_fail (cli, error);
+  is_relation_hook = parse_hook_name (hook_name, &endpoint, &hook.kind);
+  /* In a charm, every hook but those of our own endpoints is someone
+   * else's business: a dispatch script may run us for all of them. */
+  if (ours && (!is_relation_hook || !g_strv_contains ((const char *const *) ours, endpoint)))
+    return GP_CLI_EXIT_OK;
+  if (!is_relation_hook)
     return gp_cli_usage (cli, _("“%s” is not a relation hook: expected "
                                 "<relation>-relation-<created|joined|changed|departed|broken>"),
                          hook_name);

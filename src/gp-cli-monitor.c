@@ -35,21 +35,91 @@ subject (const char *path)
   return described ? described : g_strdup (path);
 }
 
+/* A dictionary's key as a JSON object's member name. */
+static char *
+variant_key (GVariant *key)
+{
+  if (g_variant_is_of_type (key, G_VARIANT_TYPE_STRING) ||
+      g_variant_is_of_type (key, G_VARIANT_TYPE_OBJECT_PATH) ||
+      g_variant_is_of_type (key, G_VARIANT_TYPE_SIGNATURE))
+    return g_variant_dup_string (key, NULL);
+  return g_variant_print (key, FALSE);
+}
+
+/* A D-Bus value as JSON: tuples and arrays as arrays, dictionaries as
+ * objects, variants and maybes by what they hold (nothing is null). */
+static json_t *
+variant_to_json (GVariant *value)
+{
+  g_autoptr(GVariant) child = NULL;
+  json_t *json;
+  gsize n, i;
+
+  switch (g_variant_classify (value))
+    {
+    case G_VARIANT_CLASS_BOOLEAN: return json_boolean (g_variant_get_boolean (value));
+    case G_VARIANT_CLASS_BYTE: return json_integer (g_variant_get_byte (value));
+    case G_VARIANT_CLASS_INT16: return json_integer (g_variant_get_int16 (value));
+    case G_VARIANT_CLASS_UINT16: return json_integer (g_variant_get_uint16 (value));
+    case G_VARIANT_CLASS_INT32: return json_integer (g_variant_get_int32 (value));
+    case G_VARIANT_CLASS_UINT32: return json_integer (g_variant_get_uint32 (value));
+    case G_VARIANT_CLASS_INT64: return json_integer (g_variant_get_int64 (value));
+    case G_VARIANT_CLASS_UINT64: return json_integer ((json_int_t) g_variant_get_uint64 (value));
+    case G_VARIANT_CLASS_HANDLE: return json_integer (g_variant_get_handle (value));
+    case G_VARIANT_CLASS_DOUBLE: return json_real (g_variant_get_double (value));
+    case G_VARIANT_CLASS_STRING:
+    case G_VARIANT_CLASS_OBJECT_PATH:
+    case G_VARIANT_CLASS_SIGNATURE:
+      return gp_json_string (g_variant_get_string (value, NULL));
+    case G_VARIANT_CLASS_VARIANT:
+    case G_VARIANT_CLASS_MAYBE:
+      child = g_variant_n_children (value) ? g_variant_get_child_value (value, 0) : NULL;
+      return child ? variant_to_json (child) : json_null ();
+    case G_VARIANT_CLASS_ARRAY:
+    case G_VARIANT_CLASS_TUPLE:
+    case G_VARIANT_CLASS_DICT_ENTRY:
+    default:
+      break;
+    }
+  n = g_variant_n_children (value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DICTIONARY))
+    {
+      json = json_object ();
+      for (i = 0; i < n; i++)
+        {
+          g_autoptr(GVariant) entry = g_variant_get_child_value (value, i);
+          g_autoptr(GVariant) key = g_variant_get_child_value (entry, 0);
+          g_autoptr(GVariant) member = g_variant_get_child_value (entry, 1);
+          g_autofree char *name = variant_key (key);
+
+          json_object_set_new (json, name, variant_to_json (member));
+        }
+      return json;
+    }
+  json = json_array ();
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) element = g_variant_get_child_value (value, i);
+
+      json_array_append_new (json, variant_to_json (element));
+    }
+  return json;
+}
+
 static void
 print_json_line (const char *member, const char *interface, const char *path,
-                 JsonObject *object)
+                 json_t *object)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *time = g_date_time_format_iso8601 (now);
   g_autofree char *about = subject (path);
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(json_t) root = object;
 
-  json_object_set_string_member (object, "time", time);
-  json_object_set_string_member (object, "signal", member);
-  json_object_set_string_member (object, "interface", interface);
-  json_object_set_string_member (object, "path", path);
-  json_object_set_string_member (object, "subject", about);
-  root = gp_cli_json_take_object (object);
+  json_object_set_new (root, "time", gp_json_string (time));
+  json_object_set_new (root, "signal", gp_json_string (member));
+  json_object_set_new (root, "interface", gp_json_string (interface));
+  json_object_set_new (root, "path", gp_json_string (path));
+  json_object_set_new (root, "subject", gp_json_string (about));
   gp_cli_print_json (root, FALSE);
 }
 
@@ -58,9 +128,9 @@ static void
 print_json_args (const char *member, const char *interface, const char *path,
                  GVariant *parameters)
 {
-  JsonObject *object = json_object_new ();
+  json_t *object = json_object ();
 
-  json_object_set_member (object, "args", json_gvariant_serialize (parameters));
+  json_object_set_new (object, "args", variant_to_json (parameters));
   print_json_line (member, interface, path, object);
 }
 
@@ -78,11 +148,10 @@ on_properties_changed (Monitor *monitor, const char *path, GVariant *parameters)
   g_variant_get (parameters, "(&s@a{sv}^a&s)", &interface, &changed, &invalidated);
   if (monitor->cli->json)
     {
-      JsonObject *object = json_object_new ();
+      json_t *object = json_object ();
 
-      json_object_set_member (object, "changed", json_gvariant_serialize (changed));
-      json_object_set_member (object, "invalidated",
-                              gp_cli_json_strv ((const char *const *) invalidated));
+      json_object_set_new (object, "changed", variant_to_json (changed));
+      json_object_set_new (object, "invalidated", gp_json_strv (invalidated));
       print_json_line ("PropertiesChanged", interface, path, object);
       return;
     }
@@ -120,12 +189,12 @@ on_interfaces (Monitor *monitor, const char *member, GVariant *parameters)
   g_ptr_array_add (names, NULL);
   if (monitor->cli->json)
     {
-      JsonObject *object = json_object_new ();
+      json_t *object = json_object ();
 
-      json_object_set_member (object, "interfaces",
-                              gp_cli_json_strv ((const char *const *) names->pdata));
+      json_object_set_new (object, "interfaces",
+                           gp_json_strv ((const char *const *) names->pdata));
       if (g_variant_is_of_type (interfaces, G_VARIANT_TYPE ("a{sa{sv}}")))
-        json_object_set_member (object, "properties", json_gvariant_serialize (interfaces));
+        json_object_set_new (object, "properties", variant_to_json (interfaces));
       print_json_line (member, "org.freedesktop.DBus.ObjectManager", path, object);
     }
   else

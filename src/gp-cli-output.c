@@ -1,5 +1,5 @@
 /* gp-cli-output.c: how gluster-peerctl prints: JSON documents for scripts
- * (json-glib), and text for people that fits an 80-column terminal.
+ * (jansson), and text for people that fits an 80-column terminal.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,46 +16,13 @@
 /* ---- JSON --------------------------------------------------------------- */
 
 void
-gp_cli_print_json (JsonNode *node, gboolean pretty)
+gp_cli_print_json (const json_t *json, gboolean pretty)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = gp_json_to_string (json, pretty ? JSON_INDENT (2) : JSON_COMPACT);
 
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, pretty);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, NULL);
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
-}
-
-JsonNode *
-gp_cli_json_take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, object);
-  return node;
-}
-
-JsonNode *
-gp_cli_json_take_array (JsonArray *array)
-{
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  json_node_take_array (node, array);
-  return node;
-}
-
-JsonNode *
-gp_cli_json_strv (const char *const *strv)
-{
-  JsonArray *array = json_array_new ();
-
-  for (; strv && *strv; strv++)
-    json_array_add_string_element (array, *strv);
-  return gp_cli_json_take_array (array);
 }
 
 static gint
@@ -65,10 +32,10 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 /* An a{ss} as an object with its keys sorted, so output is stable. */
-JsonNode *
+json_t *
 gp_cli_json_settings (GVariant *settings)
 {
-  JsonObject *object = json_object_new ();
+  json_t *object = json_object ();
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_free);
   GVariantIter iter;
   char *key, *value;
@@ -95,52 +62,51 @@ gp_cli_json_settings (GVariant *settings)
     {
       const char *entry = entries->pdata[i];
 
-      json_object_set_string_member (object, entry, entry + strlen (entry) + 1);
+      json_object_set_new (object, entry, gp_json_string (entry + strlen (entry) + 1));
     }
-  return gp_cli_json_take_object (object);
+  return object;
 }
 
-JsonNode *
+json_t *
 gp_cli_json_peer (GpDbusPeer *peer)
 {
-  JsonObject *object = json_object_new ();
+  json_t *object = json_object ();
 
-  json_object_set_string_member (object, "name", gp_dbus_peer_get_name (peer));
-  json_object_set_string_member (object, "host_name", gp_dbus_peer_get_host_name (peer));
-  json_object_set_string_member (object, "path",
-                                 g_dbus_proxy_get_object_path (G_DBUS_PROXY (peer)));
-  json_object_set_string_member (object, "address", gp_dbus_peer_get_address (peer));
-  json_object_set_member (object, "addresses",
-                          gp_cli_json_settings (gp_dbus_peer_get_addresses (peer)));
-  json_object_set_member (object, "bricks", gp_cli_json_strv (gp_dbus_peer_get_bricks (peer)));
-  json_object_set_boolean_member (object, "available", gp_dbus_peer_get_available (peer));
-  json_object_set_member (object, "problems",
-                          gp_cli_json_strv (gp_dbus_peer_get_problems (peer)));
-  json_object_set_member (object, "settings",
-                          gp_cli_json_settings (gp_dbus_peer_get_settings (peer)));
-  return gp_cli_json_take_object (object);
+  json_object_set_new (object, "name", gp_json_string (gp_dbus_peer_get_name (peer)));
+  json_object_set_new (object, "host_name", gp_json_string (gp_dbus_peer_get_host_name (peer)));
+  json_object_set_new (object, "path",
+                       gp_json_string (g_dbus_proxy_get_object_path (G_DBUS_PROXY (peer))));
+  json_object_set_new (object, "address", gp_json_string (gp_dbus_peer_get_address (peer)));
+  json_object_set_new (object, "addresses",
+                       gp_cli_json_settings (gp_dbus_peer_get_addresses (peer)));
+  json_object_set_new (object, "bricks", gp_json_strv (gp_dbus_peer_get_bricks (peer)));
+  json_object_set_new (object, "available", json_boolean (gp_dbus_peer_get_available (peer)));
+  json_object_set_new (object, "problems", gp_json_strv (gp_dbus_peer_get_problems (peer)));
+  json_object_set_new (object, "settings",
+                       gp_cli_json_settings (gp_dbus_peer_get_settings (peer)));
+  return object;
 }
 
-JsonNode *
+json_t *
 gp_cli_json_relation (GpCli *cli, GpDbusRelation *relation)
 {
-  JsonObject *object = json_object_new ();
-  JsonArray *units = json_array_new ();
+  json_t *object = json_object ();
+  json_t *units = json_array ();
   g_autolist(GpDbusPeer) peers = gp_cli_relation_peers (cli, relation);
 
-  json_object_set_string_member (object, "name", gp_dbus_relation_get_name (relation));
-  json_object_set_string_member (object, "id", gp_dbus_relation_get_id (relation));
-  json_object_set_string_member (object, "path",
-                                 g_dbus_proxy_get_object_path (G_DBUS_PROXY (relation)));
-  json_object_set_member (object, "states",
-                          gp_cli_json_strv (gp_dbus_relation_get_states (relation)));
-  json_object_set_string_member (object, "local_unit", gp_dbus_relation_get_local_unit (relation));
-  json_object_set_member (object, "local_settings",
-                          gp_cli_json_settings (gp_dbus_relation_get_local_settings (relation)));
+  json_object_set_new (object, "name", gp_json_string (gp_dbus_relation_get_name (relation)));
+  json_object_set_new (object, "id", gp_json_string (gp_dbus_relation_get_id (relation)));
+  json_object_set_new (object, "path",
+                       gp_json_string (g_dbus_proxy_get_object_path (G_DBUS_PROXY (relation))));
+  json_object_set_new (object, "states", gp_json_strv (gp_dbus_relation_get_states (relation)));
+  json_object_set_new (object, "local_unit",
+                       gp_json_string (gp_dbus_relation_get_local_unit (relation)));
+  json_object_set_new (object, "local_settings",
+                       gp_cli_json_settings (gp_dbus_relation_get_local_settings (relation)));
   for (GList *l = peers; l; l = l->next)
-    json_array_add_element (units, gp_cli_json_peer (l->data));
-  json_object_set_array_member (object, "units", units);
-  return gp_cli_json_take_object (object);
+    json_array_append_new (units, gp_cli_json_peer (l->data));
+  json_object_set_new (object, "units", units);
+  return object;
 }
 
 /* ---- text --------------------------------------------------------------- */

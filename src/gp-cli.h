@@ -9,9 +9,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "gp-dbus.h"
+#include "gp-json.h"
 
 G_BEGIN_DECLS
 
@@ -62,9 +62,35 @@ int gp_cli_hook (GpCli *cli, const char *hook_name);
 gboolean gp_cli_is_hook_name (const char *name);
 /* TRUE when running inside a Juju hook or action (hook tools usable). */
 gboolean gp_cli_in_juju_context (void);
-/* relation-set KEY=VALUE on every relation id of @endpoint (relation-ids). */
-gboolean gp_cli_publish (const char *endpoint, const char *key, const char *value,
-                         GError **error);
+/* relation-set KEY=VALUE... (@settings) on every relation id of
+ * @endpoint (relation-ids). */
+gboolean gp_cli_publish (const char *endpoint, const char *const *settings, GError **error);
+/* Runs one of Juju's hook tools (found on PATH) and returns its stdout. */
+char *gp_cli_juju_run (const char *const *argv, GError **error);
+/* relation-get --format=json -r ID - UNIT: the whole data bag as a{ss}
+ * (@relation_id NULL: the hook's). */
+GVariant *gp_cli_juju_read_bag (const char *relation_id, const char *unit, GError **error);
+/* A tool's --format=json list of strings (relation-ids, relation-list);
+ * null or nothing is the empty list. */
+GStrv gp_cli_juju_read_list (const char *const *argv, GError **error);
+
+/* gp-cli-sync.c: `sync`, Juju's truth into the service. */
+int gp_cli_sync (GpCli *cli, int argc, char **argv);
+
+/* gp-cli-charm.c: the charm's metadata.yaml */
+/* Names of the endpoints of interface gluster-peer declared in @text (a
+ * metadata.yaml read from @path, for messages). NULL and @error when the
+ * text is not YAML, too large or nested too deeply. */
+GStrv gp_cli_charm_parse_endpoints (const char *path, const char *text, gsize length,
+                                    GError **error);
+/* Same for $JUJU_CHARM_DIR/metadata.yaml, else $CHARM_DIR/metadata.yaml;
+ * TRUE with *@endpoints NULL when there is no such file (not a charm). */
+gboolean gp_cli_charm_endpoints (GStrv *endpoints, GError **error);
+/* The endpoint a command works on when not told: in a Juju hook, the
+ * charm's only gluster-peer endpoint, or of several the one whose hook
+ * runs (without charm metadata: $JUJU_RELATION); NULL outside Juju. FALSE
+ * with *@usage set when the choice is the user's. */
+gboolean gp_cli_default_endpoint (char **endpoint, gboolean *usage, GError **error);
 
 /* gp-cli-bus.c: errors */
 /* Prints "gluster-peerctl: COMMAND: MESSAGE" for a failure of the service
@@ -93,14 +119,11 @@ GList *gp_cli_relation_peers (GpCli *cli, GpDbusRelation *relation);
 void gp_cli_disconnect (GpCli *cli);
 
 /* gp-cli-output.c */
-void gp_cli_print_json (JsonNode *node, gboolean pretty);
-/* New nodes owning @object / @array. */
-JsonNode *gp_cli_json_take_object (JsonObject *object);
-JsonNode *gp_cli_json_take_array (JsonArray *array);
-JsonNode *gp_cli_json_strv (const char *const *strv);
-JsonNode *gp_cli_json_settings (GVariant *settings);
-JsonNode *gp_cli_json_peer (GpDbusPeer *peer);
-JsonNode *gp_cli_json_relation (GpCli *cli, GpDbusRelation *relation);
+/* Members in the order they were added; @pretty: indented by 2. */
+void gp_cli_print_json (const json_t *json, gboolean pretty);
+json_t *gp_cli_json_settings (GVariant *settings);
+json_t *gp_cli_json_peer (GpDbusPeer *peer);
+json_t *gp_cli_json_relation (GpCli *cli, GpDbusRelation *relation);
 /* "unit" or "relation unit" for an object path of ours; NULL for others. */
 char *gp_cli_describe_path (const char *path);
 /* @text wrapped at @width columns, every line after the first indented

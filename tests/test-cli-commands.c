@@ -69,12 +69,11 @@ test_reading (CliFixture *f, gconstpointer data)
   g_autoptr(GpDbusRelation) relation = NULL;
   g_autoptr(GVariant) map = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(json_t) node = NULL;
   g_auto(GStrv) bricks = NULL;
   g_autofree char *joined = NULL, *out = NULL;
   GVariantIter iter;
   const char *host, *address;
-  JsonArray *array;
   guint i;
 
   populate (f);
@@ -83,27 +82,25 @@ test_reading (CliFixture *f, gconstpointer data)
   /* units */
   assert_output (f, "glusterfs/1\nglusterfs/2\nglusterfs/3\n", "units", NULL);
   node = cli_json (f, "units", NULL);
-  array = json_node_get_array (node);
-  g_assert_cmpuint (json_array_get_length (array), ==, 3);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 2), "address"),
+  g_assert_cmpuint (json_array_size (node), ==, 3);
+  g_assert_cmpstr (cli_member_string (json_array_get (node, 2), "address"),
                    ==, "10.0.0.13");
-  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&node, json_decref);
 
   /* ip-map, against IpMap */
   gp_dbus_relation_call_ip_map_sync (relation, "public-address", &map, NULL, &error);
   g_assert_no_error (error);
   node = cli_json (f, "ip-map", "--address-key", "public-address", NULL);
-  array = json_node_get_array (node);
-  g_assert_cmpuint (json_array_get_length (array), ==, g_variant_n_children (map));
+  g_assert_cmpuint (json_array_size (node), ==, g_variant_n_children (map));
   g_variant_iter_init (&iter, map);
   for (i = 0; g_variant_iter_next (&iter, "(&s&s)", &host, &address); i++)
     {
-      JsonObject *pair = json_array_get_object_element (array, i);
+      json_t *pair = json_array_get (node, i);
 
-      g_assert_cmpstr (json_object_get_string_member (pair, "host"), ==, host);
-      g_assert_cmpstr (json_object_get_string_member (pair, "address"), ==, address);
+      g_assert_cmpstr (cli_member_string (pair, "host"), ==, host);
+      g_assert_cmpstr (cli_member_string (pair, "address"), ==, address);
     }
-  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&node, json_decref);
   assert_output (f, "glusterfs-1 10.0.0.11\nglusterfs-2 10.0.0.12\nglusterfs-3 10.0.0.13\n",
                  "ip-map", NULL);
 
@@ -111,17 +108,17 @@ test_reading (CliFixture *f, gconstpointer data)
   assert_output (f, "glusterfs-1 /mnt/1-a /mnt/1-b\nglusterfs-2 /mnt/2-a /mnt/2-b\n"
                     "glusterfs-3 /mnt/3-a /mnt/3-b\n", "brick-map", NULL);
   node = cli_json (f, "brick-map", NULL);
-  joined = cli_join_strings (json_object_get_array_member (json_node_get_object (node), "glusterfs-2"));
+  joined = cli_join_strings (cli_member (node, "glusterfs-2"));
   g_assert_cmpstr (joined, ==, "/mnt/2-a /mnt/2-b");
-  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&node, json_decref);
   g_clear_pointer (&joined, g_free);
 
   /* peer-info: the local unit once it is known */
   g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "set-bricks", "/mnt/0-a", NULL), ==, 0);
   g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "set-address", "private", "10.0.0.10", NULL), ==, 0);
   node = cli_json (f, "peer-info", NULL);
-  g_assert_cmpuint (json_object_get_size (json_node_get_object (node)), ==, 3);
-  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpuint (json_object_size (node), ==, 3);
+  g_clear_pointer (&node, json_decref);
 
   /* volume-bricks, against VolumeBricks */
   gp_dbus_relation_call_volume_bricks_sync (relation, 3, "", &bricks, NULL, &error);
@@ -131,9 +128,9 @@ test_reading (CliFixture *f, gconstpointer data)
   g_assert_cmpstr (g_strchomp (out), ==, joined);
   g_clear_pointer (&out, g_free);
   node = cli_json (f, "volume-bricks", "--replica=3", NULL);
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, g_strv_length (bricks));
-  g_assert_cmpstr (json_array_get_string_element (json_node_get_array (node), 0), ==, bricks[0]);
-  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpuint (json_array_size (node), ==, g_strv_length (bricks));
+  g_assert_cmpstr (json_string_value (json_array_get (node, 0)), ==, bricks[0]);
+  g_clear_pointer (&node, json_decref);
   g_clear_pointer (&joined, g_free);
   g_assert_cmpint (cli_run (f, NULL, NULL, &out, "volume-bricks", "--replica", "4", NULL), ==, 1);
   g_assert_cmpuint (cli_count_lines (out), ==, 1);
@@ -142,9 +139,9 @@ test_reading (CliFixture *f, gconstpointer data)
   /* states, against the States property */
   assert_output (f, "server.available\nserver.bricks.available\nserver.connected\n", "states", NULL);
   node = cli_json (f, "states", NULL);
-  joined = cli_join_strings (json_node_get_array (node));
+  joined = cli_join_strings (node);
   g_assert_cmpstr (joined, ==, "server.available server.bricks.available server.connected");
-  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&node, json_decref);
 
   /* status: text fits 80 columns and names every unit */
   g_assert_cmpint (cli_run (f, NULL, &out, NULL, "status", NULL), ==, 0);
@@ -322,11 +319,10 @@ run_monitor (CliFixture *f, gboolean json)
 
       for (guint i = 0; split[i] && split[i][0]; i++)
         {
-          g_autoptr(JsonParser) parser = json_parser_new ();
+          g_autoptr(json_t) line = gp_json_parse (split[i], 0, &error);
 
-          json_parser_load_from_data (parser, split[i], -1, &error);
           g_assert_no_error (error);
-          g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+          g_assert_true (json_is_object (line));
         }
       g_assert_nonnull (strstr (lines, "\"signal\":\"InterfacesAdded\""));
       g_assert_nonnull (strstr (lines, "\"signal\":\"BricksAdded\""));

@@ -19,36 +19,36 @@ join_unit (CliFixture *f, const char *unit, const char *bag)
   g_assert_cmpint (cli_hook (f, "server-relation-changed", REL, unit, NULL, NULL, NULL), ==, 0);
 }
 
-static JsonObject *
-relation_of (JsonNode *status)
+static json_t *
+relation_of (json_t *status)
 {
-  JsonObject *relation = cli_status_relation (status, "server");
+  json_t *relation = cli_status_relation (status, "server");
 
   g_assert_nonnull (relation);
   return relation;
 }
 
 static char *
-states_of (JsonNode *status)
+states_of (json_t *status)
 {
-  return cli_join_strings (json_object_get_array_member (relation_of (status), "states"));
+  return cli_join_strings (cli_member (relation_of (status), "states"));
 }
 
 static char *
-bricks_of (JsonNode *status, const char *unit)
+bricks_of (json_t *status, const char *unit)
 {
-  JsonObject *object = cli_status_unit (relation_of (status), unit);
+  json_t *object = cli_status_unit (relation_of (status), unit);
 
   g_assert_nonnull (object);
-  return cli_join_strings (json_object_get_array_member (object, "bricks"));
+  return cli_join_strings (cli_member (object, "bricks"));
 }
 
 static void
 test_lifecycle (CliFixture *f, gconstpointer data)
 {
-  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(json_t) status = NULL;
   g_autofree char *states = NULL, *bricks = NULL, *calls = NULL;
-  JsonObject *relation, *unit;
+  json_t *relation, *unit;
 
   g_assert_cmpint (cli_hook (f, "server-relation-created", REL, NULL, NULL, NULL, NULL), ==, 0);
   calls = cli_model_take_calls (f);
@@ -56,12 +56,12 @@ test_lifecycle (CliFixture *f, gconstpointer data)
                                    "\"-\", \"glusterfs/0\"]"));
   status = cli_json (f, "status", NULL);
   relation = relation_of (status);
-  g_assert_cmpstr (json_object_get_string_member (relation, "id"), ==, REL);
-  g_assert_cmpstr (json_object_get_string_member (relation, "local_unit"), ==, "glusterfs/0");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (relation, "local_settings"),
+  g_assert_cmpstr (cli_member_string (relation, "id"), ==, REL);
+  g_assert_cmpstr (cli_member_string (relation, "local_unit"), ==, "glusterfs/0");
+  g_assert_cmpstr (cli_member_string (cli_member (relation, "local_settings"),
                                                   "private-address"), ==, "10.0.0.10");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (relation, "units")), ==, 0);
-  g_clear_pointer (&status, json_node_unref);
+  g_assert_cmpuint (json_array_size (cli_member (relation, "units")), ==, 0);
+  g_clear_pointer (&status, json_decref);
 
   join_unit (f, "glusterfs/1", "{\"private-address\": \"10.0.0.11\", \"bricks\": \"[\\\"/mnt/a\\\"]\"}");
   join_unit (f, "glusterfs/2", "{\"private-address\": \"10.0.0.12\", \"bricks\": \"['/mnt/a', '/mnt/b']\"}");
@@ -70,11 +70,11 @@ test_lifecycle (CliFixture *f, gconstpointer data)
   states = states_of (status);
   g_assert_cmpstr (states, ==, "available bricks.available connected");
   unit = cli_status_unit (relation_of (status), "glusterfs/3");
-  g_assert_cmpstr (json_object_get_string_member (unit, "address"), ==, "10.0.1.13");
-  g_assert_false (json_object_get_boolean_member (unit, "available"));
+  g_assert_cmpstr (cli_member_string (unit, "address"), ==, "10.0.1.13");
+  g_assert_false (cli_member_boolean (unit, "available"));
   bricks = bricks_of (status, "glusterfs/2");
   g_assert_cmpstr (bricks, ==, "/mnt/a /mnt/b");
-  g_clear_pointer (&status, json_node_unref);
+  g_clear_pointer (&status, json_decref);
   g_clear_pointer (&states, g_free);
   g_clear_pointer (&bricks, g_free);
 
@@ -91,7 +91,7 @@ test_lifecycle (CliFixture *f, gconstpointer data)
   g_assert_cmpstr (states, ==, "available bricks.available bricks.removed connected");
   bricks = bricks_of (status, "glusterfs/1");
   g_assert_cmpstr (bricks, ==, "/mnt/a /mnt/c");
-  g_clear_pointer (&status, json_node_unref);
+  g_clear_pointer (&status, json_decref);
   g_clear_pointer (&states, g_free);
 
   /* glusterfs/3 departs: relation-list no longer shows it, its data is
@@ -104,7 +104,7 @@ test_lifecycle (CliFixture *f, gconstpointer data)
   g_assert_nonnull (cli_status_unit (relation_of (status), "glusterfs/2"));
   states = states_of (status);
   g_assert_cmpstr (states, ==, "available bricks.available bricks.removed connected departed");
-  g_clear_pointer (&status, json_node_unref);
+  g_clear_pointer (&status, json_decref);
 
   g_assert_cmpint (cli_hook (f, "server-relation-broken", REL, NULL, NULL, NULL, NULL), ==, 0);
   status = cli_json (f, "status", NULL);
@@ -145,7 +145,7 @@ test_retry (CliFixture *f, gconstpointer data)
 static void
 test_out_of_order (CliFixture *f, gconstpointer data)
 {
-  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(json_t) status = NULL;
   g_autofree char *bricks = NULL;
 
   cli_model_set_bag (f, REL, "glusterfs/4",
@@ -160,7 +160,7 @@ test_out_of_order (CliFixture *f, gconstpointer data)
   status = cli_json (f, "status", NULL);
   bricks = bricks_of (status, "glusterfs/4");
   g_assert_cmpstr (bricks, ==, "/srv/b1");
-  g_clear_pointer (&status, json_node_unref);
+  g_clear_pointer (&status, json_decref);
 
   /* A departed retried after the unit is gone from Juju's model. */
   g_assert_cmpint (cli_hook (f, "server-relation-departed", REL, "glusterfs/4", "glusterfs/4",
@@ -176,7 +176,7 @@ test_out_of_order (CliFixture *f, gconstpointer data)
 static void
 test_rejoin (CliFixture *f, gconstpointer data)
 {
-  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(json_t) status = NULL;
   g_autofree char *states = NULL, *bricks = NULL;
 
   join_unit (f, "glusterfs/1", "{\"private-address\": \"10.0.0.11\", \"bricks\": \"[\\\"/mnt/a\\\"]\"}");
@@ -184,11 +184,11 @@ test_rejoin (CliFixture *f, gconstpointer data)
                              NULL, NULL), ==, 0);
   status = cli_json (f, "status", NULL);
   g_assert_null (cli_status_unit (relation_of (status), "glusterfs/1"));
-  g_clear_pointer (&status, json_node_unref);
+  g_clear_pointer (&status, json_decref);
 
   join_unit (f, "glusterfs/1", "{\"private-address\": \"10.0.0.21\", \"bricks\": \"[\\\"/mnt/z\\\"]\"}");
   status = cli_json (f, "status", NULL);
-  g_assert_cmpstr (json_object_get_string_member (cli_status_unit (relation_of (status), "glusterfs/1"),
+  g_assert_cmpstr (cli_member_string (cli_status_unit (relation_of (status), "glusterfs/1"),
                                                   "address"), ==, "10.0.0.21");
   bricks = bricks_of (status, "glusterfs/1");
   g_assert_cmpstr (bricks, ==, "/mnt/z");
@@ -200,9 +200,9 @@ test_rejoin (CliFixture *f, gconstpointer data)
 static void
 test_malformed (CliFixture *f, gconstpointer data)
 {
-  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(json_t) status = NULL;
   g_autofree char *err = NULL;
-  JsonObject *unit, *settings;
+  json_t *unit, *settings;
 
   cli_model_set_bag (f, REL, "glusterfs/5",
                      "{\"private-address\": \"10.0.0.15\", \"bricks\": \"/mnt/not-a-list\","
@@ -213,24 +213,24 @@ test_malformed (CliFixture *f, gconstpointer data)
   status = cli_json (f, "status", NULL);
   unit = cli_status_unit (relation_of (status), "glusterfs/5");
   g_assert_nonnull (unit);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unit, "problems")), >, 0);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unit, "bricks")), ==, 0);
-  g_assert_false (json_object_get_boolean_member (unit, "available"));
-  settings = json_object_get_object_member (unit, "settings");
-  g_assert_cmpstr (json_object_get_string_member (settings, "port"), ==, "24007");
-  g_assert_cmpstr (json_object_get_string_member (settings, "extra"), ==, "{\"a\":[1,true]}");
-  g_assert_false (json_object_has_member (settings, "gone"));
-  g_assert_false (json_object_has_member (settings, "bad key"));
+  g_assert_cmpuint (json_array_size (cli_member (unit, "problems")), >, 0);
+  g_assert_cmpuint (json_array_size (cli_member (unit, "bricks")), ==, 0);
+  g_assert_false (cli_member_boolean (unit, "available"));
+  settings = cli_member (unit, "settings");
+  g_assert_cmpstr (cli_member_string (settings, "port"), ==, "24007");
+  g_assert_cmpstr (cli_member_string (settings, "extra"), ==, "{\"a\":[1,true]}");
+  g_assert_null (json_object_get (settings, "gone"));
+  g_assert_null (json_object_get (settings, "bad key"));
 
   /* A JSON list where Juju has strings is taken as the list it is. */
   cli_model_set_bag (f, REL, "glusterfs/5",
                      "{\"private-address\": \"10.0.0.15\", \"bricks\": [\"/mnt/x\", \"/mnt/y\"]}");
   g_assert_cmpint (cli_hook (f, "server-relation-changed", REL, "glusterfs/5", NULL, NULL, NULL), ==, 0);
-  g_clear_pointer (&status, json_node_unref);
+  g_clear_pointer (&status, json_decref);
   status = cli_json (f, "status", NULL);
   unit = cli_status_unit (relation_of (status), "glusterfs/5");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unit, "problems")), ==, 0);
-  g_assert_true (json_object_get_boolean_member (unit, "available"));
+  g_assert_cmpuint (json_array_size (cli_member (unit, "problems")), ==, 0);
+  g_assert_true (cli_member_boolean (unit, "available"));
 }
 
 static void
@@ -301,7 +301,7 @@ test_hook_command (CliFixture *f, gconstpointer data)
     "JUJU_HOOK_NAME=server-relation-joined", "JUJU_RELATION_ID=other:1",
     "JUJU_REMOTE_UNIT=glusterfs/7", "JUJU_UNIT_NAME=glusterfs/0", NULL,
   };
-  g_autoptr(JsonNode) status = NULL;
+  g_autoptr(json_t) status = NULL;
   g_autofree char *err = NULL;
 
   g_assert_cmpint (cli_run (f, env, NULL, NULL, "hook", NULL), ==, 0);

@@ -78,7 +78,8 @@ run_argv (CliFixture *f, const char *const *argv, const char *const *env,
   g_autofree char *stdout_text = NULL, *stderr_text = NULL;
   static const char *const juju_vars[] = {
     "JUJU_HOOK_NAME", "JUJU_RELATION", "JUJU_RELATION_ID", "JUJU_REMOTE_UNIT",
-    "JUJU_DEPARTING_UNIT", "JUJU_UNIT_NAME", "JUJU_CONTEXT_ID", NULL,
+    "JUJU_DEPARTING_UNIT", "JUJU_UNIT_NAME", "JUJU_CONTEXT_ID", "JUJU_REMOTE_APP",
+    "JUJU_CHARM_DIR", "CHARM_DIR", NULL,
   };
 
   for (guint i = 0; juju_vars[i]; i++)
@@ -115,6 +116,24 @@ run_argv (CliFixture *f, const char *const *argv, const char *const *env,
   if (err)
     *err = g_steal_pointer (&stderr_text);
   return g_subprocess_get_exit_status (process);
+}
+
+int
+cli_spawn (CliFixture *f, const char *const *argv, const char *const *env,
+           char **out, char **err)
+{
+  return run_argv (f, argv, env, out, err);
+}
+
+char *
+cli_charm_metadata (CliFixture *f, const char *yaml)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "charm", NULL);
+  g_autofree char *path = g_build_filename (dir, "metadata.yaml", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, yaml, -1, NULL));
+  return g_strconcat ("JUJU_CHARM_DIR=", dir, NULL);
 }
 
 static GPtrArray *
@@ -170,12 +189,12 @@ cli_hook (CliFixture *f, const char *hook, const char *relation_id,
   return run_argv (f, argv, (const char *const *) vars->pdata, NULL, err);
 }
 
-JsonNode *
+json_t *
 cli_json (CliFixture *f, const char *first_arg, ...)
 {
   g_autoptr(GPtrArray) argv = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
+  json_t *json;
   g_autofree char *out = NULL;
   va_list args;
 
@@ -184,10 +203,9 @@ cli_json (CliFixture *f, const char *first_arg, ...)
   va_end (args);
   g_ptr_array_insert (argv, 1, "--json");
   g_assert_cmpint (run_argv (f, (const char *const *) argv->pdata, NULL, &out, NULL), ==, 0);
-  json_parser_load_from_data (parser, out, -1, &error);
+  json = gp_json_parse (out, JSON_DECODE_ANY, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (json_parser_get_root (parser));
-  return json_node_copy (json_parser_get_root (parser));
+  return json;
 }
 
 /* ---- the model ---------------------------------------------------------- */
@@ -288,44 +306,77 @@ cli_take_signals (CliFixture *f)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-JsonObject *
-cli_status_relation (JsonNode *status, const char *name)
+json_t *
+cli_member (const json_t *object, const char *key)
 {
-  JsonArray *relations = json_object_get_array_member (json_node_get_object (status), "relations");
+  json_t *member;
 
-  for (guint i = 0; i < json_array_get_length (relations); i++)
-    {
-      JsonObject *relation = json_array_get_object_element (relations, i);
+  g_assert_true (json_is_object (object));
+  member = json_object_get (object, key);
+  if (member == NULL)
+    g_error ("no member “%s” in the JSON object", key);
+  return member;
+}
 
-      if (g_str_equal (json_object_get_string_member (relation, "name"), name))
-        return relation;
-    }
+const char *
+cli_member_string (const json_t *object, const char *key)
+{
+  json_t *member = cli_member (object, key);
+
+  g_assert_true (json_is_string (member));
+  return json_string_value (member);
+}
+
+gboolean
+cli_member_boolean (const json_t *object, const char *key)
+{
+  json_t *member = cli_member (object, key);
+
+  g_assert_true (json_is_boolean (member));
+  return json_is_true (member);
+}
+
+json_t *
+cli_status_relation (const json_t *status, const char *name)
+{
+  json_t *relations = cli_member (status, "relations");
+  json_t *relation;
+  size_t i;
+
+  g_assert_true (json_is_array (relations));
+  json_array_foreach (relations, i, relation)
+    if (g_str_equal (cli_member_string (relation, "name"), name))
+      return relation;
   return NULL;
 }
 
-JsonObject *
-cli_status_unit (JsonObject *relation, const char *unit)
+json_t *
+cli_status_unit (const json_t *relation, const char *unit)
 {
-  JsonArray *units = json_object_get_array_member (relation, "units");
+  json_t *units = cli_member (relation, "units");
+  json_t *object;
+  size_t i;
 
-  for (guint i = 0; i < json_array_get_length (units); i++)
-    {
-      JsonObject *object = json_array_get_object_element (units, i);
-
-      if (g_str_equal (json_object_get_string_member (object, "name"), unit))
-        return object;
-    }
+  g_assert_true (json_is_array (units));
+  json_array_foreach (units, i, object)
+    if (g_str_equal (cli_member_string (object, "name"), unit))
+      return object;
   return NULL;
 }
 
 char *
-cli_join_strings (JsonArray *array)
+cli_join_strings (const json_t *array)
 {
   GString *text = g_string_new (NULL);
+  json_t *element;
+  size_t i;
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    g_string_append_printf (text, "%s%s", i ? " " : "",
-                            json_array_get_string_element (array, i));
+  g_assert_true (json_is_array (array));
+  json_array_foreach (array, i, element)
+    {
+      g_assert_true (json_is_string (element));
+      g_string_append_printf (text, "%s%s", i ? " " : "", json_string_value (element));
+    }
   return g_string_free (text, FALSE);
 }
 

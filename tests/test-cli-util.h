@@ -9,8 +9,8 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
+#include "gp-json.h"
 #include "gp-test-bus.h"
 
 typedef struct {
@@ -37,8 +37,14 @@ int cli_run (CliFixture *f, const char *const *env, char **out, char **err,
 int cli_hook (CliFixture *f, const char *hook, const char *relation_id,
               const char *remote, const char *departing, const char *const *env,
               char **err);
+/* Runs @argv (any program) the same way. */
+int cli_spawn (CliFixture *f, const char *const *argv, const char *const *env,
+               char **out, char **err);
+/* Writes @yaml as the metadata.yaml of a charm in the fixture's directory
+ * and returns "JUJU_CHARM_DIR=<that charm>", to put in an environment. */
+char *cli_charm_metadata (CliFixture *f, const char *yaml);
 /* Runs with --json, asserts exit 0 and one valid JSON document. */
-JsonNode *cli_json (CliFixture *f, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+json_t *cli_json (CliFixture *f, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 
 /* The model: relation ids, data bags. */
 void cli_model_add_relation (CliFixture *f, const char *relation_id);
@@ -55,9 +61,14 @@ char *cli_model_take_calls (CliFixture *f);
 guint cli_take_signals (CliFixture *f);
 
 /* Members of a --json status document. */
-JsonObject *cli_status_relation (JsonNode *status, const char *name);
-JsonObject *cli_status_unit (JsonObject *relation, const char *unit);
+json_t *cli_status_relation (const json_t *status, const char *name);
+json_t *cli_status_unit (const json_t *relation, const char *unit);
+/* Member @key of @object, asserting that it is there and, for the
+ * typed ones, of that type. */
+json_t *cli_member (const json_t *object, const char *key);
+const char *cli_member_string (const json_t *object, const char *key);
+gboolean cli_member_boolean (const json_t *object, const char *key);
 /* Joins a JSON array of strings with spaces. */
-char *cli_join_strings (JsonArray *array);
+char *cli_join_strings (const json_t *array);
 /* Number of lines of @text (a last line without newline counts). */
 guint cli_count_lines (const char *text);

@@ -8,12 +8,22 @@
 #   <relation id>/<unit>.json
 #                           a unit's data bag, a JSON object, "/" in the unit
 #                           name written as "-" ("glusterfs-1.json"); the
-#                           remote units are the bags other than
-#                           $JUJU_UNIT_NAME's; removing a bag removes the unit
+#                           members of the id (relation-list) are the bags
+#                           other than $JUJU_UNIT_NAME's; removing a bag
+#                           removes the unit, bag and all. Each id has its
+#                           own members, as in Juju.
+#   <relation id>/departed  units (one a line) that have left the id but
+#                           whose bag stays readable, as Juju keeps it
+#   <relation id>/<app>.app.json
+#                           an application's data bag (relation-get --app)
+#   leader                  the leader unit's name (is-leader)
+#   config.json             the charm's configuration (config-get)
 #   fail-<tool>             if present, <tool> prints its content on stderr
 #                           and exits 1 (a failing hook tool)
 #   calls.log               every call is appended, one JSON argv a line
-# The flags, defaults, output and error messages follow Juju's own tools.
+# The flags, defaults, output and error messages follow Juju's own tools
+# (juju/juju worker/uniter/runner/jujuc/relation-*.go; the JSON format is
+# juju/cmd's FormatJson: Go's json.Marshal, compact, keys sorted).
 import json
 import os
 import sys
@@ -79,28 +89,70 @@ def write_bag(path, rid, unit, bag):
     os.rename(tmp, bag_path(path, rid, unit))
 
 
+def app_bag_path(path, rid, app):
+    return os.path.join(path, rid, app + ".app.json")
+
+
+def read_app_bag(path, rid, app):
+    try:
+        with open(app_bag_path(path, rid, app)) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {}
+
+
+def departed_units(path, rid):
+    try:
+        with open(os.path.join(path, rid, "departed")) as f:
+            return [line.strip() for line in f if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
 def remote_units(path, rid):
+    """The members of relation id rid as this hook sees them. In a departed
+    hook the remote unit is no longer one of the hook's id (juju/juju
+    worker/uniter/runner/context/contextfactory.go: RemoveMember(RemoteUnit)
+    for hooks.RelationDeparted), whether it leaves or this unit does."""
     local = os.environ.get("JUJU_UNIT_NAME", "")
-    departing = os.environ.get("JUJU_DEPARTING_UNIT", "")
+    gone = departed_units(path, rid)
+    if (os.environ.get("JUJU_HOOK_NAME", "").endswith("-relation-departed") and
+            os.environ.get("JUJU_RELATION_ID") == rid):
+        gone.append(os.environ.get("JUJU_REMOTE_UNIT", ""))
     units = []
     try:
         names = os.listdir(os.path.join(path, rid))
     except FileNotFoundError:
         names = []
     for name in names:
-        if not name.endswith(".json"):
+        if not name.endswith(".json") or name.endswith(".app.json"):
             continue
         app, _, number = name[:-len(".json")].rpartition("-")
         unit = "%s/%s" % (app, number)
-        if unit not in (local, departing):
+        if unit != local and unit not in gone:
             units.append(unit)
-    units.sort(key=lambda u: (u.split("/")[0], int(u.split("/")[1])))
+    # Juju lists members sorted as strings (glusterfs/10 before glusterfs/2).
+    units.sort()
     return units
 
 
-def output(value, fmt, smart_list=False):
+def is_leader():
+    try:
+        with open(os.path.join(model_dir_path(), "leader")) as f:
+            return f.read().strip() == os.environ.get("JUJU_UNIT_NAME", "")
+    except FileNotFoundError:
+        return False
+
+
+def model_dir_path():
+    return os.environ["GP_FAKE_JUJU_DIR"]
+
+
+def output(value, fmt):
     if fmt == "json":
-        print(json.dumps(value))
+        print(json.dumps(value, separators=(",", ":"), sort_keys=True))
+    elif isinstance(value, bool):
+        print("True" if value else "False")
     elif isinstance(value, dict):
         for key in sorted(value):
             print("%s: %s" % (key, json.dumps(value[key])))
