@@ -328,6 +328,7 @@ run_monitor (CliFixture *f, gboolean json)
       g_assert_nonnull (strstr (lines, "\"signal\":\"BricksAdded\""));
       g_assert_nonnull (strstr (lines, "\"signal\":\"BricksRemoved\",\"interface\":\"org.juju.GlusterPeer\""));
       g_assert_nonnull (strstr (lines, "\"signal\":\"Departed\""));
+      g_assert_nonnull (strstr (lines, "\"args\":[\"10.0.0.12\",[\"/mnt/2-a\",\"/mnt/2-b\"]]"));
       g_assert_nonnull (strstr (lines, "\"signal\":\"InterfacesRemoved\""));
       g_assert_nonnull (strstr (lines, "\"subject\":\"server glusterfs/2\""));
     }
@@ -337,7 +338,8 @@ run_monitor (CliFixture *f, gboolean json)
       g_assert_nonnull (strstr (lines, "server glusterfs/3: InterfacesAdded org.juju.GlusterPeer\n"));
       g_assert_nonnull (strstr (lines, "server glusterfs/2: BricksAdded ['/mnt/2-a', '/mnt/2-b']\n"));
       g_assert_nonnull (strstr (lines, "server glusterfs/1: BricksRemoved ['/mnt/1-b']\n"));
-      g_assert_nonnull (strstr (lines, "server glusterfs/2: Departed\n"));
+      g_assert_nonnull (strstr (lines, "server glusterfs/2: Departed '10.0.0.12' "
+                                       "['/mnt/2-a', '/mnt/2-b']\n"));
       g_assert_nonnull (strstr (lines, "server glusterfs/2: InterfacesRemoved org.juju.GlusterPeer\n"));
       g_assert_nonnull (strstr (lines, "server: PropertiesChanged States=['connected']"));
       g_assert_nonnull (strstr (lines, "server: InterfacesRemoved org.juju.GlusterPeer.Relation\n"));
@@ -362,6 +364,52 @@ test_monitor_json (CliFixture *f, gconstpointer data)
   run_monitor (f, TRUE);
 }
 
+/* departed-units and status: what departed units last advertised, every
+ * relation id, the relation's problems. */
+static void
+test_departed_units (CliFixture *f, gconstpointer data)
+{
+  g_autoptr(json_t) node = NULL;
+  g_autofree char *out = NULL, *joined = NULL;
+
+  populate (f);
+  assert_output (f, "", "departed-units", NULL);
+  g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "joined", "server:1", "glusterfs/3", NULL), ==, 0);
+  g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "departed", REL, "glusterfs/2", NULL), ==, 0);
+  /* still a member of server:1 */
+  g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "departed", REL, "glusterfs/3", NULL), ==, 0);
+  assert_output (f, "glusterfs/2 10.0.0.12 /mnt/2-a /mnt/2-b\n", "departed-units", NULL);
+  node = cli_json (f, "departed-units", NULL);
+  g_assert_cmpstr (cli_member_string (cli_member (node, "glusterfs/2"), "address"), ==, "10.0.0.12");
+  joined = cli_join_strings (cli_member (cli_member (node, "glusterfs/2"), "bricks"));
+  g_assert_cmpstr (joined, ==, "/mnt/2-a /mnt/2-b");
+  g_clear_pointer (&node, json_decref);
+
+  /* two units on one address: a relation-wide problem */
+  g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "changed", REL, "glusterfs/1",
+                            "private-address=10.0.0.13", NULL), ==, 0);
+  g_assert_cmpint (cli_run (f, NULL, &out, NULL, "status", NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Relation server (server:0, server:1)\n"));
+  g_assert_nonnull (strstr (out, "  Departed:\n    glusterfs/2, address 10.0.0.12, 2 bricks\n"));
+  g_assert_nonnull (strstr (out, "  Problems:\n    "));
+  g_assert_nonnull (strstr (out, "10.0.0.13"));
+  node = cli_json (f, "status", NULL);
+  {
+    json_t *relation = json_array_get (cli_member (node, "relations"), 0);
+
+    g_clear_pointer (&joined, g_free);
+    joined = cli_join_strings (cli_member (relation, "ids"));
+    g_assert_cmpstr (joined, ==, "server:0 server:1");
+    g_assert_nonnull (cli_member (cli_member (relation, "departed"), "glusterfs/2"));
+    g_assert_cmpuint (json_array_size (cli_member (relation, "problems")), ==, 1);
+  }
+
+  /* clear-state departed empties it */
+  g_assert_cmpint (cli_run (f, NULL, NULL, NULL, "clear-state", "departed", NULL), ==, 0);
+  assert_output (f, "", "departed-units", NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,6 +419,7 @@ main (int argc, char **argv)
   ADD ("reading", test_reading);
   ADD ("acting", test_acting);
   ADD ("usage", test_usage);
+  ADD ("departed-units", test_departed_units);
   ADD ("monitor-text", test_monitor_text);
   ADD ("monitor-json", test_monitor_json);
   return g_test_run ();

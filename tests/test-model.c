@@ -112,7 +112,7 @@ test_publish_order (Fixture *f, gconstpointer data)
   };
   static const char *const depart[] = {
     "unit-departed glusterfs/1", "unit-removed glusterfs/1",
-    "relation-changed server 0x6", NULL,
+    "relation-changed server 0x46", /* States, Units, Departed */ NULL,
   };
   static const char *const nothing[] = { NULL };
   g_autoptr(GError) error = NULL;
@@ -199,6 +199,196 @@ test_volume_cache (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (relation->volume_cache), ==, 1);
 }
 
+static GpModelUnit *
+changed_on (Fixture *f, const char *relation, const char *unit, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) settings = g_variant_ref_sink (g_variant_new_parsed (text));
+  GpModelUnit *result = gp_model_unit_changed (f->model, relation, unit, settings, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+static void
+departed (Fixture *f, const char *relation, const char *unit)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gp_model_unit_departed (f->model, relation, unit, &error));
+  g_assert_no_error (error);
+}
+
+/* The model as a restarted daemon loads it from the same store. */
+static void
+reopen (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GpLimits limits;
+
+  gp_model_free (f->model);
+  g_object_unref (f->store);
+  f->store = gp_store_open (f->dir, &error);
+  g_assert_no_error (error);
+  gp_limits_init_default (&limits);
+  limits.max_keys = 4;
+  f->model = gp_model_new (f->store, &limits, &error);
+  g_assert_no_error (error);
+  gp_model_set_observer (f->model, &observer, f);
+}
+
+static void
+assert_departed (GpModelRelation *relation, const char *expected)
+{
+  g_autoptr(GVariant) value = gp_model_relation_get_departed (relation);
+  g_autofree char *text = g_variant_print (value, FALSE);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+#define IDS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+#define NO_IDS ((const char *const[]) { NULL })
+
+/* juju/juju#19631: one endpoint, ids :8 and :9; glusterfs/1 a member of
+ * both stays until it departed from both. */
+static void
+test_member_of_ids (Fixture *f, gconstpointer data)
+{
+  static const char *const bag = "{'private-address': '10.0.0.1', 'bricks': '[\"/a\"]'}";
+  GpModelRelation *relation;
+  GpModelUnit *unit;
+
+  changed_on (f, "server:8", "glusterfs/1", bag);
+  changed_on (f, "server:8", "glusterfs/2", "{'private-address': '10.0.0.2'}");
+  unit = changed_on (f, "server:9", "glusterfs/1", bag);
+  relation = gp_model_unit_get_relation (unit);
+  g_assert_cmpstrv (gp_model_unit_get_member_of (unit), IDS ("server:8", "server:9"));
+  g_assert_cmpstrv (gp_model_relation_get_ids (relation), IDS ("server:8", "server:9"));
+  g_ptr_array_set_size (f->events, 0);
+
+  /* departed on :9: still a member of :8, nothing leaves */
+  departed (f, "server:9", "glusterfs/1");
+  g_assert_true (gp_model_lookup_unit (f->model, "server", "glusterfs/1") == unit);
+  g_assert_cmpstrv (gp_model_unit_get_member_of (unit), IDS ("server:8"));
+  g_assert_cmpstrv (gp_model_relation_get_ids (relation), IDS ("server:8", "server:9"));
+  assert_departed (relation, "{}");
+  assert_events (f, NO_IDS);
+
+  /* the memberships survive a restart */
+  reopen (f);
+  relation = gp_model_lookup_relation (f->model, "server");
+  unit = gp_model_lookup_unit (f->model, "server", "glusterfs/1");
+  g_assert_nonnull (unit);
+  g_assert_cmpstrv (gp_model_unit_get_member_of (unit), IDS ("server:8"));
+  g_assert_cmpstrv (gp_model_relation_get_ids (relation), IDS ("server:8", "server:9"));
+
+  /* departed on :8 too: it leaves */
+  departed (f, "server:8", "glusterfs/1");
+  g_assert_null (gp_model_lookup_unit (f->model, "server", "glusterfs/1"));
+  assert_events (f, IDS ("unit-departed glusterfs/1", "unit-removed glusterfs/1",
+                         "relation-changed server 0x67")); /* Id, States, Units, Ids, Departed */
+  g_assert_cmpstrv (gp_model_relation_get_ids (relation), IDS ("server:8"));
+  assert_departed (relation, "{'glusterfs/1': ('10.0.0.1', ['/a'])}");
+
+  /* no id: the relation's latest; a departure without one ends them all */
+  unit = changed_on (f, "server", "glusterfs/3", "@a{ss} {}");
+  g_assert_cmpstrv (gp_model_unit_get_member_of (unit), IDS ("server:8"));
+  changed_on (f, "server:10", "glusterfs/3", "@a{ss} {}");
+  g_assert_cmpstrv (gp_model_relation_get_ids (relation), IDS ("server:8", "server:10"));
+  departed (f, "server", "glusterfs/3");
+  g_assert_null (gp_model_lookup_unit (f->model, "server", "glusterfs/3"));
+}
+
+/* Memberships are bounded: a unit in too many relation ids is refused. */
+static void
+test_member_of_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GpModelUnit *unit = NULL;
+  guint n;
+
+  for (n = 1; n <= 64; n++)
+    {
+      g_autofree char *id = g_strdup_printf ("server:%u", n);
+
+      unit = gp_model_unit_joined (f->model, id, "glusterfs/1", &error);
+      if (unit == NULL)
+        break;
+    }
+  g_assert_error (error, GP_ERROR, GP_ERROR_LIMIT_EXCEEDED);
+  g_assert_cmpuint (n, >, 2);
+  unit = gp_model_lookup_unit (f->model, "server", "glusterfs/1");
+  g_assert_cmpuint (g_strv_length ((char **) gp_model_unit_get_member_of (unit)), ==, n - 1);
+  /* an id it is a member of is still fine */
+  g_clear_error (&error);
+  g_assert_nonnull (gp_model_unit_joined (f->model, "server:1", "glusterfs/1", &error));
+  g_assert_no_error (error);
+}
+
+/* Departed keeps what a departed unit last advertised until ClearState
+ * departed, across restarts. */
+static void
+test_departed_units (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GpModelRelation *relation;
+
+  relation = gp_model_unit_get_relation (
+    changed (f, "glusterfs/2", "{'ingress-address': '10.0.0.2', 'bricks': '[\"/a\", \"/b\"]'}"));
+  changed (f, "glusterfs/10", "{'private-address': '10.0.0.10'}");
+  departed (f, "server:1", "glusterfs/10");
+  departed (f, "server:1", "glusterfs/2");
+  assert_departed (relation, "{'glusterfs/2': ('10.0.0.2', ['/a', '/b']), "
+                             "'glusterfs/10': ('10.0.0.10', [])}");
+
+  reopen (f);
+  relation = gp_model_lookup_relation (f->model, "server");
+  assert_departed (relation, "{'glusterfs/2': ('10.0.0.2', ['/a', '/b']), "
+                             "'glusterfs/10': ('10.0.0.10', [])}");
+
+  /* clearing another state keeps them; clearing departed empties it */
+  g_assert_true (gp_model_clear_state (f->model, relation, "bricks.available", &error));
+  assert_departed (relation, "{'glusterfs/2': ('10.0.0.2', ['/a', '/b']), "
+                             "'glusterfs/10': ('10.0.0.10', [])}");
+  g_ptr_array_set_size (f->events, 0);
+  g_assert_true (gp_model_clear_state (f->model, relation, "departed", &error));
+  g_assert_no_error (error);
+  assert_events (f, IDS ("relation-changed server 0x42")); /* States, Departed */
+  assert_departed (relation, "{}");
+  reopen (f);
+  assert_departed (gp_model_lookup_relation (f->model, "server"), "{}");
+}
+
+/* Problems: two units on one address, then IPv4 mixed with IPv6. */
+static void
+test_relation_problems (Fixture *f, gconstpointer data)
+{
+  GpModelRelation *relation;
+  const char *const *problems;
+
+  relation = gp_model_unit_get_relation (changed (f, "glusterfs/1",
+                                                  "{'private-address': '198.51.100.1'}"));
+  changed (f, "glusterfs/2", "{'private-address': '198.51.100.2'}");
+  g_assert_cmpstrv (gp_model_relation_get_problems (relation), NO_IDS);
+  g_ptr_array_set_size (f->events, 0);
+
+  changed (f, "glusterfs/2", "{'private-address': '198.51.100.1'}");
+  problems = gp_model_relation_get_problems (relation);
+  g_assert_cmpuint (g_strv_length ((char **) problems), ==, 1);
+  g_assert_nonnull (strstr (problems[0], "198.51.100.1"));
+  assert_events (f, IDS ("unit-changed glusterfs/2 0xb", /* Address, Addresses, Settings */
+                         "relation-changed server 0x80"));
+
+  changed (f, "glusterfs/2", "{'private-address': '[2001:db8::2]'}");
+  problems = gp_model_relation_get_problems (relation);
+  g_assert_cmpuint (g_strv_length ((char **) problems), ==, 1);
+  g_assert_nonnull (strstr (problems[0], "2001:db8::2"));
+  g_assert_nonnull (strstr (problems[0], "198.51.100.1"));
+
+  departed (f, "server:1", "glusterfs/2");
+  g_assert_cmpstrv (gp_model_relation_get_problems (relation), NO_IDS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +402,13 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/model/volume-cache", Fixture, NULL, fixture_set_up, test_volume_cache,
               fixture_tear_down);
+  g_test_add ("/model/member-of-ids", Fixture, NULL, fixture_set_up, test_member_of_ids,
+              fixture_tear_down);
+  g_test_add ("/model/member-of-limit", Fixture, NULL, fixture_set_up, test_member_of_limit,
+              fixture_tear_down);
+  g_test_add ("/model/departed-units", Fixture, NULL, fixture_set_up, test_departed_units,
+              fixture_tear_down);
+  g_test_add ("/model/relation-problems", Fixture, NULL, fixture_set_up,
+              test_relation_problems, fixture_tear_down);
   return g_test_run ();
 }

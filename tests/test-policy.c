@@ -407,7 +407,9 @@ check_signals (Fixture *f, GDBusConnection *conn)
                                  &error);
   g_assert_no_error (error);
   g_dbus_connection_emit_signal (f->service, NULL, UNIT_PATH, UNIT_IFACE, "Departed",
-                                 NULL, &error);
+                                 g_variant_new ("(s^as)", "10.0.0.2",
+                                                (const char *const[]) { "/mnt/vdb1", NULL }),
+                                 &error);
   g_assert_no_error (error);
   g_dbus_connection_emit_signal (f->service, NULL, UNIT_PATH, "org.freedesktop.DBus.Properties",
                                  "PropertiesChanged",

@@ -592,10 +592,13 @@ test_corrupt_foreign (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
-/* A database written by the first schema (no units.refused) is upgraded in
- * place: nothing moved aside, nothing lost, and the new column in use. */
+/* A database written by an older schema (1: no units.refused; 2: no
+ * memberships, no departed units) is upgraded in place, one version after
+ * the other: nothing moved aside, nothing lost, and the new columns in
+ * use. A unit stored before memberships were kept is a member of its
+ * relation's id. */
 static void
-test_upgrade_schema_1 (Fixture *f, gconstpointer data)
+test_upgrade_schema (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = state_db_path (f);
   g_autoptr(GPtrArray) broken = NULL;
@@ -611,12 +614,22 @@ test_upgrade_schema_1 (Fixture *f, gconstpointer data)
   assert_property (f, SERVER_PATH, RELATION_IFACE, "Id", "'server:4'");
   assert_property (f, SERVER_PATH "/glusterfs_2f1", PEER_IFACE, "Address", "'10.0.0.1'");
   assert_property (f, SERVER_PATH "/glusterfs_2f1", PEER_IFACE, "Bricks", "['/b']");
+  assert_property (f, SERVER_PATH, RELATION_IFACE, "Ids", "['server:4']");
+  /* a member of server:4 only: departing from another id keeps it */
+  call_ok (f, ROOT_PATH, "UnitDeparted", "('server:5', 'glusterfs/1')");
+  assert_property (f, SERVER_PATH "/glusterfs_2f1", PEER_IFACE, "Address", "'10.0.0.1'");
+  call_ok (f, ROOT_PATH, "UnitDeparted", "('server:4', 'glusterfs/1')");
   gp_test_state_stop (f, GP_TEST_STOP_TERM);
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "SELECT refused FROM units", NULL, NULL, NULL), ==,
-                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT refused, member_of FROM units", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
   sqlite3_close (db);
+  gp_test_state_start (f, NULL);
+  assert_property (f, SERVER_PATH, RELATION_IFACE, "Departed",
+                   "{'glusterfs/1': ('10.0.0.1', ['/b'])}");
+  assert_property (f, SERVER_PATH, RELATION_IFACE, "Units", "@ao []");
+  gp_test_state_stop (f, GP_TEST_STOP_TERM);
 }
 
 /* ---- (f): edge states ------------------------------------------------------------------ */
@@ -647,6 +660,8 @@ test_edge_states (Fixture *f, gconstpointer data)
   assert_states (f, SERVER_PATH, all);
   assert_states (f, PEER_PATH, "['departed']");
   assert_property (f, PEER_PATH, RELATION_IFACE, "Units", "@ao []");
+  assert_property (f, PEER_PATH, RELATION_IFACE, "Departed", "{'other/1': ('', @as [])}");
+  assert_property (f, SERVER_PATH, RELATION_IFACE, "Departed", "{'glusterfs/2': ('', @as [])}");
 
   gp_test_state_stop (f, GP_TEST_STOP_KILL);
   gp_test_state_start (f, NULL);
@@ -662,6 +677,7 @@ test_edge_states (Fixture *f, gconstpointer data)
   gp_test_state_start (f, NULL);
   assert_states (f, SERVER_PATH, "['available', 'connected']");
   assert_states (f, PEER_PATH, "@as []");
+  assert_property (f, PEER_PATH, RELATION_IFACE, "Departed", "@a{s(sas)} {}");
   /* A brick new to the service after the restart sets it again. */
   call_ok (f, ROOT_PATH, "UnitChanged", "('server:3', 'glusterfs/1', {'private-address': '10.0.0.1', "
                                         "'bricks': '[\"/b\",\"/c\"]'})");
@@ -693,6 +709,18 @@ main (int argc, char **argv)
     "INSERT INTO relations VALUES ('server', 'server:4', 'glusterfs/0', '{}', 0);"
     "INSERT INTO units VALUES ('server', 'glusterfs/1',"
     " '{\"bricks\":\"[\\\"/b\\\"]\",\"private-address\":\"10.0.0.1\"}', '[\"/b\"]');";
+  /* The second schema: units.refused, no memberships, no departed table. */
+  static const char schema_2_sql[] =
+    "PRAGMA application_id = 1196446257; PRAGMA user_version = 2;"
+    "CREATE TABLE relations (name TEXT PRIMARY KEY NOT NULL, id TEXT NOT NULL DEFAULT '',"
+    " local_unit TEXT NOT NULL DEFAULT '', local_settings TEXT NOT NULL DEFAULT '{}',"
+    " edge_states INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE TABLE units (relation TEXT NOT NULL REFERENCES relations (name) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, settings TEXT NOT NULL, bricks TEXT NOT NULL,"
+    " refused TEXT NOT NULL DEFAULT '', PRIMARY KEY (relation, name)) WITHOUT ROWID;"
+    "INSERT INTO relations VALUES ('server', 'server:4', 'glusterfs/0', '{}', 0);"
+    "INSERT INTO units VALUES ('server', 'glusterfs/1',"
+    " '{\"bricks\":\"[\\\"/b\\\"]\",\"private-address\":\"10.0.0.1\"}', '[\"/b\"]', '');";
 
   g_test_init (&argc, &argv, NULL);
 #define ADD(name, func, data) \
@@ -705,7 +733,8 @@ main (int argc, char **argv)
   ADD ("/restart/corrupt/sqlite-header", test_corrupt_garbage, "SQLite format 3");
   ADD ("/restart/corrupt/foreign", test_corrupt_foreign, foreign_sql);
   ADD ("/restart/corrupt/lookalike", test_corrupt_foreign, lookalike_sql);
-  ADD ("/restart/upgrade/schema-1", test_upgrade_schema_1, schema_1_sql);
+  ADD ("/restart/upgrade/schema-1", test_upgrade_schema, schema_1_sql);
+  ADD ("/restart/upgrade/schema-2", test_upgrade_schema, schema_2_sql);
   ADD ("/restart/edge-states", test_edge_states, NULL);
   ADD ("/restart/write-failure", test_write_failure, NULL);
 #undef ADD

@@ -574,10 +574,13 @@ test_signals (Fixture *f, gconstpointer data)
   g_assert_cmpint (departed, >=, 0);
   g_assert_cmpint (removed, >, departed);
   g_assert_cmpint (relation, >, removed);
-  assert_string (take_peer_signals (f), "Departed glusterfs_2f2 ");
+  assert_string (take_peer_signals (f), "Departed glusterfs_2f2 192.168.0.2 [/mnt/vdb1, /mnt/vdc1]");
   assert_prop (f, SERVER, "Units", "ao", "[" UNIT1_PATH ", " UNIT10_PATH "]");
   assert_prop (f, SERVER, "States", "as",
                "[available, bricks.available, bricks.removed, connected, departed]");
+  assert_prop (f, SERVER, "Departed", "a{s(sas)}",
+               "[glusterfs/2 (192.168.0.2 [/mnt/vdb1, /mnt/vdc1])]");
+  assert_prop (f, SERVER, "Ids", "as", "[server:3]");
   {
     g_auto(sd_bus_error) error = SD_BUS_ERROR_NULL;
     char *value = NULL;
@@ -599,6 +602,7 @@ test_signals (Fixture *f, gconstpointer data)
   run (f, SERVER, "ClearState", "s", "departed");
   assert_prop (f, SERVER, "States", "as",
                "[available, bricks.available, bricks.removed, connected]");
+  assert_prop (f, SERVER, "Departed", "a{s(sas)}", "[]");
 }
 
 /* GetManagedObjects as sorted "path iface" lines, plus "path iface.Prop=value"

@@ -421,8 +421,12 @@ describe (const SvcSignal *sig)
       return g_strdup_printf ("%s %s %s", sig->member, sig->path, text);
     }
   else if (g_str_equal (sig->iface, PEER_IFACE) && g_str_equal (sig->member, "Departed") &&
-           g_variant_is_of_type (sig->params, G_VARIANT_TYPE ("()")))
-    return g_strdup_printf ("Departed %s", sig->path);
+           g_variant_is_of_type (sig->params, G_VARIANT_TYPE ("(sas)")))
+    {
+      g_autofree char *text = g_variant_print (sig->params, FALSE);
+
+      return g_strdup_printf ("Departed %s %s", sig->path, text);
+    }
 
   {
     g_autofree char *text = g_variant_print (sig->params, TRUE);

@@ -533,8 +533,8 @@ test_second_instance (void)
   /* And the first one still works, state included. */
   svc_begin (svc);
   svc_unit_departed (svc, "server:3", "glusterfs/2");
-  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
-              SIG_PC (REL_PATH, RELATION_IFACE, "States,Units"), NULL);
+  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH, "('10.0.0.2', ['/mnt/c', '/mnt/d'])"), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
+              SIG_PC (REL_PATH, RELATION_IFACE, "Departed,States,Units"), NULL);
 }
 
 static void

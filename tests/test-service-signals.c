@@ -138,8 +138,8 @@ test_depart_order (void)
 
   svc_begin (svc);
   svc_unit_departed (svc, "server:3", "glusterfs/2");
-  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
-              SIG_PC (REL_PATH, RELATION_IFACE, "States,Units"), NULL);
+  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH, "('10.0.0.2', ['/mnt/c', '/mnt/d'])"), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
+              SIG_PC (REL_PATH, RELATION_IFACE, "Departed,States,Units"), NULL);
   value = svc_last_changed (svc, 2, "States");
   assert_strv_variant (value, (const char *const[]) { "available", "connected", "departed", NULL });
   g_clear_pointer (&value, g_variant_unref);
@@ -150,13 +150,15 @@ test_depart_order (void)
 
   svc_begin (svc);
   svc_unit_departed (svc, "server:3", "glusterfs/1");
-  svc_expect (svc, SIG_DEPARTED (UNIT1_PATH), SIG_REMOVED (UNIT1_PATH, PEER_IFACE),
-              SIG_PC (REL_PATH, RELATION_IFACE, "Units"), NULL);
+  svc_expect (svc, SIG_DEPARTED (UNIT1_PATH, "('192.168.0.1', ['/mnt/a', '/mnt/b'])"),
+              SIG_REMOVED (UNIT1_PATH, PEER_IFACE),
+              SIG_PC (REL_PATH, RELATION_IFACE, "Departed,Units"), NULL);
 
   svc_begin (svc);
   svc_unit_departed (svc, "server", "glusterfs/10");
-  svc_expect (svc, SIG_DEPARTED (UNIT10_PATH), SIG_REMOVED (UNIT10_PATH, PEER_IFACE),
-              SIG_PC (REL_PATH, RELATION_IFACE, "States,Units"), NULL);
+  svc_expect (svc, SIG_DEPARTED (UNIT10_PATH, "('10.0.0.3', ['/mnt/e'])"),
+              SIG_REMOVED (UNIT10_PATH, PEER_IFACE),
+              SIG_PC (REL_PATH, RELATION_IFACE, "Departed,States,Units"), NULL);
   g_clear_pointer (&value, g_variant_unref);
   value = svc_last_changed (svc, 2, "States");
   assert_strv_variant (value, (const char *const[]) { "departed", NULL });
@@ -293,8 +295,8 @@ test_idempotent (void)
 
   svc_begin (svc);
   svc_unit_departed (svc, "server:3", "glusterfs/2");
-  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
-              SIG_PC (REL_PATH, RELATION_IFACE, "States,Units"), NULL);
+  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH, "('10.0.0.2', ['/mnt/c', '/mnt/d'])"), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
+              SIG_PC (REL_PATH, RELATION_IFACE, "Departed,States,Units"), NULL);
   repeat_begin (&r, svc);
   svc_unit_departed (svc, "server:3", "glusterfs/2");
   repeat_end (&r);

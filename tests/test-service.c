@@ -65,7 +65,7 @@ test_manager_relations (void)
   g_free (path);
   path = svc_relation_created (svc, "server:3");
   g_assert_cmpstr (path, ==, REL_PATH);
-  svc_expect (svc, SIG_PC (REL_PATH, RELATION_IFACE, "Id"), NULL);
+  svc_expect (svc, SIG_PC (REL_PATH, RELATION_IFACE, "Id,Ids"), NULL);
   g_clear_object (&relation);
   relation = svc_relation (svc, REL_PATH);
   g_assert_cmpstr (gp_dbus_relation_get_id (relation), ==, "server:3");
@@ -322,8 +322,8 @@ test_units_order (void)
 
   svc_begin (svc);
   svc_unit_departed (svc, "server", "glusterfs/2");
-  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
-              SIG_PC (REL_PATH, RELATION_IFACE, "States,Units"), NULL);
+  svc_expect (svc, SIG_DEPARTED (UNIT2_PATH, "('2', [])"), SIG_REMOVED (UNIT2_PATH, PEER_IFACE),
+              SIG_PC (REL_PATH, RELATION_IFACE, "Departed,States,Units"), NULL);
   g_clear_object (&relation);
   relation = svc_relation (svc, REL_PATH);
   g_assert_cmpstrv (gp_dbus_relation_get_units (relation),
@@ -650,6 +650,7 @@ main (int argc, char **argv)
   register_signal_tests ();
   register_error_tests ();
   register_bag_tests ();
+  register_member_tests ();
 
   return g_test_run ();
 }

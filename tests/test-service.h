@@ -47,7 +47,8 @@ G_BEGIN_DECLS
 #define SIG_REMOVED(path, ifaces) "InterfacesRemoved " path " " ifaces
 #define SIG_BRICKS_ADDED(path, list) "BricksAdded " path " " list
 #define SIG_BRICKS_REMOVED(path, list) "BricksRemoved " path " " list
-#define SIG_DEPARTED(path) "Departed " path
+/* args: the (address, bricks) printed, e.g. "('198.51.100.2', ['/b'])" */
+#define SIG_DEPARTED(path, args) "Departed " path " " args
 
 /* The properties PropertiesChanged of a unit carries when its data bag
  * first gets an address and bricks. */
@@ -146,5 +147,6 @@ void register_query_tests (void);
 void register_signal_tests (void);
 void register_error_tests (void);
 void register_bag_tests (void);
+void register_member_tests (void);
 
 G_END_DECLS

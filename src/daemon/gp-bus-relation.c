@@ -19,6 +19,41 @@ GETTER (get_id)
   return sd_bus_message_append_basic (reply, 's', gp_model_relation_get_id (userdata));
 }
 
+GETTER (get_ids)
+{
+  return sd_bus_message_append_strv (reply, (char **) gp_model_relation_get_ids (userdata));
+}
+
+GETTER (get_departed)
+{
+  g_autoptr(GVariant) departed = gp_model_relation_get_departed (userdata);
+  GVariantIter iter;
+  const char *unit, *address;
+  g_autofree const char **bricks = NULL;
+  int r;
+
+  r = sd_bus_message_open_container (reply, 'a', "{s(sas)}");
+  g_variant_iter_init (&iter, departed);
+  while (r >= 0 && g_variant_iter_next (&iter, "{&s(&s^a&s)}", &unit, &address, &bricks))
+    {
+      if ((r = sd_bus_message_open_container (reply, 'e', "s(sas)")) >= 0 &&
+          (r = sd_bus_message_append (reply, "s", unit)) >= 0 &&
+          (r = sd_bus_message_open_container (reply, 'r', "sas")) >= 0 &&
+          (r = sd_bus_message_append (reply, "s", address)) >= 0 &&
+          (r = sd_bus_message_append_strv (reply, (char **) bricks)) >= 0 &&
+          (r = sd_bus_message_close_container (reply)) >= 0)
+        r = sd_bus_message_close_container (reply);
+      g_clear_pointer (&bricks, g_free);
+    }
+  return r < 0 ? r : sd_bus_message_close_container (reply);
+}
+
+GETTER (get_problems)
+{
+  return sd_bus_message_append_strv (reply,
+                                     (char **) gp_model_relation_get_problems (userdata));
+}
+
 GETTER (get_states)
 {
   g_auto(GStrv) states = gp_model_relation_get_states (userdata);
@@ -278,6 +313,9 @@ const sd_bus_vtable gp_bus_relation_vtable[] = {
   SD_BUS_PROPERTY ("Units", "ao", get_units, 0, EMITS),
   SD_BUS_PROPERTY ("LocalUnit", "s", get_local_unit, 0, EMITS),
   SD_BUS_PROPERTY ("LocalSettings", "a{ss}", get_local_settings, 0, EMITS),
+  SD_BUS_PROPERTY ("Ids", "as", get_ids, 0, EMITS),
+  SD_BUS_PROPERTY ("Departed", "a{s(sas)}", get_departed, 0, EMITS),
+  SD_BUS_PROPERTY ("Problems", "as", get_problems, 0, EMITS),
   SD_BUS_METHOD_WITH_NAMES ("SetLocalUnit", "sa{ss}", SD_BUS_PARAM (unit) SD_BUS_PARAM (settings),
                             "", , method_set_local_unit, 0),
   SD_BUS_METHOD_WITH_NAMES ("SetAddress", "ss",

@@ -65,7 +65,7 @@ const sd_bus_vtable gp_bus_unit_vtable[] = {
   SD_BUS_PROPERTY ("Problems", "as", get_problems, 0, EMITS),
   SD_BUS_SIGNAL_WITH_NAMES ("BricksAdded", "as", SD_BUS_PARAM (bricks), 0),
   SD_BUS_SIGNAL_WITH_NAMES ("BricksRemoved", "as", SD_BUS_PARAM (bricks), 0),
-  SD_BUS_SIGNAL ("Departed", "", 0),
+  SD_BUS_SIGNAL_WITH_NAMES ("Departed", "sas", SD_BUS_PARAM (address) SD_BUS_PARAM (bricks), 0),
   SD_BUS_VTABLE_END
 };
 
@@ -126,8 +126,18 @@ gp_bus_unit_departed (gpointer data, GpModelUnit *unit)
 {
   GpBus *self = data;
   g_autofree char *path = gp_bus_unit_path (unit);
-  int r = sd_bus_emit_signal (self->bus, path, GP_UNIT_INTERFACE, "Departed", NULL);
+  g_autoptr(sd_bus_message) signal = NULL;
+  int r;
 
+  /* The last address and bricks: the object is gone after this, and a
+   * subscriber needs them to shrink the volume and detach the peer. */
+  r = sd_bus_message_new_signal (self->bus, &signal, path, GP_UNIT_INTERFACE, "Departed");
+  if (r >= 0)
+    r = sd_bus_message_append_basic (signal, 's', gp_model_unit_get_address (unit));
+  if (r >= 0)
+    r = sd_bus_message_append_strv (signal, (char **) gp_model_unit_get_bricks (unit));
+  if (r >= 0)
+    r = sd_bus_send (self->bus, signal, NULL);
   if (r < 0)
     g_message ("Could not emit Departed on %s: %s", path, g_strerror (-r));
 }

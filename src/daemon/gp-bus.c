@@ -269,7 +269,7 @@ static void
 on_relation_changed (gpointer data, GpModelRelation *relation, GpRelationProps props)
 {
   g_autofree char *path = gp_bus_relation_path (relation);
-  const char *names[6];
+  const char *names[9];
   guint n = 0;
 
   if (props & GP_RELATION_PROP_ID)
@@ -282,6 +282,12 @@ on_relation_changed (gpointer data, GpModelRelation *relation, GpRelationProps p
     names[n++] = "LocalUnit";
   if (props & GP_RELATION_PROP_LOCAL_SETTINGS)
     names[n++] = "LocalSettings";
+  if (props & GP_RELATION_PROP_IDS)
+    names[n++] = "Ids";
+  if (props & GP_RELATION_PROP_DEPARTED)
+    names[n++] = "Departed";
+  if (props & GP_RELATION_PROP_PROBLEMS)
+    names[n++] = "Problems";
   names[n] = NULL;
   gp_bus_properties_changed (data, path, GP_RELATION_INTERFACE, names);
 }

@@ -60,6 +60,13 @@ gp_model_unit_cost (GVariant *settings, const char *const *bricks)
   return cost + bricks_cost (bricks, longest_address);
 }
 
+/* A departed unit is one entry of the relation's Departed property. */
+gsize
+gp_model_departed_cost (const char *address, const char *const *bricks)
+{
+  return 2 * (strlen (address) + ENTRY_OVERHEAD) + bricks_cost (bricks, 0);
+}
+
 gsize
 gp_model_relation_cost (GVariant *local_settings)
 {

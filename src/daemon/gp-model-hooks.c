@@ -118,11 +118,15 @@ sorted_position (GpModelRelation *relation, const char *unit, gboolean *found)
 static GpModelUnit *
 add_unit (GpModel *self, GpModelRelation *relation, const char *unit_name,
           GVariant *settings, GpPeerData *data, const char *refused,
-          GpRelationProps props, guint states_before)
+          GStrv member_of, GpRelationProps props, guint states_before)
 {
   GpModelUnit *unit = gp_model_unit_new (relation, unit_name);
   gboolean found;
   guint pos;
+
+  g_strfreev (unit->member_of);
+  unit->member_of = member_of;
+  relation->ids_dirty = relation->hosts_dirty = TRUE;
 
   if (!is_published (self, relation))
     {
@@ -157,31 +161,91 @@ parse_unit_call (GpModel *self, const char *relation_arg, const char *unit_name,
   return relation_lookup_or_new (self, name);
 }
 
+/* The memberships of a unit a call names: NULL if @unit is already a
+ * member of what the call names. */
+static GStrv
+member_of_after (GpModelRelation *relation, GpModelUnit *unit, const char *id)
+{
+  static const char *const none[] = { NULL };
+
+  return gp_model_member_of_with (unit ? (const char *const *) unit->member_of : none,
+                                  gp_model_membership (relation, id));
+}
+
+/* Juju holds one relation id per endpoint, two while one replaces
+ * another (juju/juju#19631): a unit in more than this many is a caller's
+ * mistake, and memberships are not in the state budget. */
+#define MAX_MEMBERSHIPS 16
+
+static gboolean
+check_member_limit (GpModelRelation *relation, GpModelUnit *unit, const char *id,
+                    GError **error)
+{
+  const char *membership = gp_model_membership (relation, id);
+
+  if (unit == NULL || g_strv_length (unit->member_of) < MAX_MEMBERSHIPS ||
+      g_strv_contains ((const char *const *) unit->member_of, membership))
+    return TRUE;
+  g_set_error (error, GP_ERROR, GP_ERROR_LIMIT_EXCEEDED,
+               "unit %s is already a member of %u relation ids of %s; the limit is %u",
+               unit->name, g_strv_length (unit->member_of), relation->name, MAX_MEMBERSHIPS);
+  return FALSE;
+}
+
+/* A known unit whose bag did not change: its membership of @id may have. */
+static GpModelUnit *
+unit_touch (GpModel *self, GpModelRelation *relation, GpModelUnit *unit, const char *id,
+            GError **error)
+{
+  g_auto(GStrv) member_of = member_of_after (relation, unit, id);
+  GpRelationProps props;
+  GpRelationRow row;
+
+  if (member_of == NULL)
+    return relation_touch (self, relation, id, error) ? unit : NULL;
+  gp_model_row_init (relation, &row, id);
+  if (!gp_model_write_member (self, relation, &row, unit->name, NULL, NULL, NULL,
+                              (const char *const *) member_of, error))
+    return NULL;
+  props = gp_model_apply_row (relation, &row);
+  g_strfreev (unit->member_of);
+  unit->member_of = g_steal_pointer (&member_of);
+  relation->ids_dirty = TRUE;
+  gp_model_publish_relation_changed (self, relation, props);
+  return unit;
+}
+
 static GpModelUnit *
 unit_joined (GpModel *self, GpModelRelation *relation, const char *id,
              const char *unit_name, GError **error)
 {
   GpModelUnit *unit = g_hash_table_lookup (relation->units, unit_name);
   g_autoptr(GVariant) empty = NULL;
+  g_auto(GStrv) member_of = NULL;
   GpRelationProps props;
   GpRelationRow row;
   guint states_before;
 
+  if (!check_member_limit (relation, unit, id, error))
+    return NULL;
   if (unit)
-    return relation_touch (self, relation, id, error) ? unit : NULL;
+    return unit_touch (self, relation, unit, id, error);
   empty = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{ss}"), NULL, 0));
   if (!check_unit_limit (relation, error) ||
       !gp_model_budget_check (self, 0, gp_model_unit_cost (empty, no_bricks), error))
     return NULL;
 
   gp_model_row_init (relation, &row, id);
-  if (!gp_model_write (self, relation, &row, unit_name, empty, NULL, "", error))
+  member_of = member_of_after (relation, NULL, id);
+  if (!gp_model_write_member (self, relation, &row, unit_name, empty, NULL, "",
+                              (const char *const *) member_of, error))
     return NULL;
 
   states_before = gp_model_relation_states (relation);
   props = gp_model_apply_row (relation, &row);
   return add_unit (self, relation, unit_name, empty,
-                   gp_peer_data_new (empty, relation->limits, NULL), "", props, states_before);
+                   gp_peer_data_new (empty, relation->limits, NULL), "",
+                   g_steal_pointer (&member_of), props, states_before);
 }
 
 GpModelUnit *
@@ -198,6 +262,17 @@ gp_model_unit_joined (GpModel *self, const char *relation_arg, const char *unit_
   if (unit == NULL)
     relation_release (self, relation);
   return unit;
+}
+
+/* After the write: @unit is now a member of what *@member_of lists. */
+static void
+adopt_member_of (GpModelUnit *unit, GStrv *member_of)
+{
+  if (*member_of == NULL)
+    return;
+  g_strfreev (unit->member_of);
+  unit->member_of = g_steal_pointer (member_of);
+  unit->relation->ids_dirty = TRUE;
 }
 
 /* An existing unit's changes, then its relation's. */
@@ -224,13 +299,14 @@ refuse_bag (GpModel *self, GpModelRelation *relation, const char *id, GpModelUni
   g_autofree char *refused = g_strdup_printf ("the latest data bag was not taken "
                                               "and the previous one is kept: %s", reason);
   g_autoptr(GVariant) empty = NULL;
+  g_auto(GStrv) member_of = NULL;
   GpRelationProps props;
   GpRelationRow row;
   GVariant *settings;
   guint states_before;
 
   if (unit && g_str_equal (unit->refused, refused))
-    return relation_touch (self, relation, id, error) ? unit : NULL;
+    return unit_touch (self, relation, unit, id, error);
 
   empty = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{ss}"), NULL, 0));
   if (unit == NULL &&
@@ -238,8 +314,10 @@ refuse_bag (GpModel *self, GpModelRelation *relation, const char *id, GpModelUni
     return NULL;
   settings = unit ? unit->settings : empty;
   gp_model_row_init (relation, &row, id);
-  if (!gp_model_write (self, relation, &row, unit_name, settings,
-                       unit ? (const char *const *) unit->bricks : no_bricks, refused, error))
+  member_of = member_of_after (relation, unit, id);
+  if (!gp_model_write_member (self, relation, &row, unit_name, settings,
+                              unit ? (const char *const *) unit->bricks : no_bricks, refused,
+                              (const char *const *) member_of, error))
     return NULL;
 
   states_before = gp_model_relation_states (relation);
@@ -247,7 +325,8 @@ refuse_bag (GpModel *self, GpModelRelation *relation, const char *id, GpModelUni
   if (unit == NULL)
     return add_unit (self, relation, unit_name, empty,
                      gp_peer_data_new (empty, relation->limits, NULL),
-                     refused, props, states_before);
+                     refused, g_steal_pointer (&member_of), props, states_before);
+  adopt_member_of (unit, &member_of);
   publish_unit_changes (self, unit, gp_model_unit_set_refused (unit, refused),
                         props, states_before);
   return unit;
@@ -261,12 +340,14 @@ unit_changed (GpModel *self, GpModelRelation *relation, const char *id,
   g_autoptr(GVariant) canonical = NULL;
   g_autoptr(GpPeerData) data = NULL;
   g_autoptr(GError) refusal = NULL;
-  g_auto(GStrv) added = NULL, removed = NULL;
+  g_auto(GStrv) added = NULL, removed = NULL, member_of = NULL;
   GpRelationProps props;
   GpRelationRow row;
   guint states_before;
 
   /* validate */
+  if (!check_member_limit (relation, unit, id, error))
+    return NULL;
   canonical = gp_settings_canonicalize (settings, relation->limits, &refusal);
   if (canonical)
     data = gp_peer_data_new (canonical, relation->limits, &refusal);
@@ -285,7 +366,7 @@ unit_changed (GpModel *self, GpModelRelation *relation, const char *id,
   if (data == NULL)
     return refuse_bag (self, relation, id, unit, unit_name, refusal->message, error);
   if (unit && g_variant_equal (unit->settings, canonical) && unit->refused[0] == '\0')
-    return relation_touch (self, relation, id, error) ? unit : NULL;
+    return unit_touch (self, relation, unit, id, error);
 
   gp_bricks_diff (unit ? (const char *const *) unit->bricks : no_bricks,
                   (const char *const *) data->bricks, &added, &removed);
@@ -293,21 +374,27 @@ unit_changed (GpModel *self, GpModelRelation *relation, const char *id,
   row.edge_states |= (added[0] ? GP_STATE_BRICKS_AVAILABLE : 0) |
                      (removed[0] ? GP_STATE_BRICKS_REMOVED : 0);
 
+  member_of = member_of_after (relation, unit, id);
+
   /* persist */
-  if (!gp_model_write (self, relation, &row, unit_name, canonical,
-                       (const char *const *) data->bricks, "", error))
+  if (!gp_model_write_member (self, relation, &row, unit_name, canonical,
+                              (const char *const *) data->bricks, "",
+                              (const char *const *) member_of, error))
     return NULL;
 
   /* publish: properties, then the brick signals */
   states_before = gp_model_relation_states (relation);
   props = gp_model_apply_row (relation, &row);
   if (unit)
-    publish_unit_changes (self, unit,
-                          gp_model_unit_update (unit, canonical, g_steal_pointer (&data), ""),
-                          props, states_before);
+    {
+      adopt_member_of (unit, &member_of);
+      publish_unit_changes (self, unit,
+                            gp_model_unit_update (unit, canonical, g_steal_pointer (&data), ""),
+                            props, states_before);
+    }
   else
     unit = add_unit (self, relation, unit_name, canonical, g_steal_pointer (&data), "",
-                     props, states_before);
+                     g_steal_pointer (&member_of), props, states_before);
   if (self->observer.unit_bricks_changed && (added[0] || removed[0]))
     self->observer.unit_bricks_changed (self->observer_data, unit,
                                         (const char *const *) added,
@@ -331,6 +418,25 @@ gp_model_unit_changed (GpModel *self, const char *relation_arg, const char *unit
   return unit;
 }
 
+/* Departed from one id while still a member of another (juju/juju#19631):
+ * the unit stays; only its memberships, and so maybe Id and Ids, change. */
+static gboolean
+leave_id (GpModel *self, GpModelRelation *relation, GpModelUnit *unit, const char *id,
+          GStrv *member_of, GError **error)
+{
+  GpRelationProps props;
+  GpRelationRow row;
+
+  gp_model_row_init (relation, &row, id);
+  if (!gp_model_write_member (self, relation, &row, unit->name, NULL, NULL, NULL,
+                              (const char *const *) *member_of, error))
+    return FALSE;
+  props = gp_model_apply_row (relation, &row);
+  adopt_member_of (unit, member_of);
+  gp_model_publish_relation_changed (self, relation, props);
+  return TRUE;
+}
+
 gboolean
 gp_model_unit_departed (GpModel *self, const char *relation_arg, const char *unit_name,
                         GError **error)
@@ -338,6 +444,7 @@ gp_model_unit_departed (GpModel *self, const char *relation_arg, const char *uni
   g_autofree char *name = NULL, *id = NULL;
   GpModelRelation *relation;
   GpModelUnit *unit;
+  g_auto(GStrv) member_of = NULL;
   GpRelationProps props;
   GpRelationRow row;
   guint states_before, pos;
@@ -351,11 +458,17 @@ gp_model_unit_departed (GpModel *self, const char *relation_arg, const char *uni
   unit = relation ? g_hash_table_lookup (relation->units, unit_name) : NULL;
   if (unit == NULL)
     return TRUE;
+  member_of = gp_model_member_of_without ((const char *const *) unit->member_of, id, name);
+  if (member_of[0] != NULL && g_strv_equal ((const char *const *) member_of,
+                                            (const char *const *) unit->member_of))
+    return relation_touch (self, relation, id, error); /* not a member of @id */
+  if (member_of[0] != NULL)
+    return leave_id (self, relation, unit, id, &member_of, error);
 
   /* persist */
   gp_model_row_init (relation, &row, id);
   row.edge_states |= GP_STATE_DEPARTED;
-  if (!gp_model_write (self, relation, &row, unit_name, NULL, NULL, NULL, error))
+  if (!gp_model_write_departure (self, relation, &row, unit, error))
     return FALSE;
 
   /* publish: Departed, the unit gone, then the relation */
@@ -371,9 +484,13 @@ gp_model_unit_departed (GpModel *self, const char *relation_arg, const char *uni
   if (self->observer.unit_removed)
     self->observer.unit_removed (self->observer_data, unit);
   gp_model_budget_update (self, &unit->cost, 0);
+  gp_model_departed_add (relation, unit->name, unit->address,
+                         (const char *const *) unit->bricks);
   gp_model_unit_free (unit);
+  relation->ids_dirty = relation->hosts_dirty = TRUE;
 
-  props = gp_model_apply_row (relation, &row) | GP_RELATION_PROP_UNITS;
+  props = gp_model_apply_row (relation, &row) | GP_RELATION_PROP_UNITS |
+          GP_RELATION_PROP_DEPARTED;
   if (gp_model_relation_states (relation) != states_before)
     props |= GP_RELATION_PROP_STATES;
   gp_model_publish_relation_changed (self, relation, props);
@@ -406,6 +523,7 @@ gp_model_relation_broken (GpModel *self, const char *relation_arg, GError **erro
 
   g_hash_table_steal (self->relations, name);
   gp_model_budget_update (self, &relation->cost, 0);
+  gp_model_budget_update (self, &relation->departed_cost, 0);
   for (guint i = 0; i < relation->sorted_units->len; i++)
     {
       GpModelUnit *unit = relation->sorted_units->pdata[i];

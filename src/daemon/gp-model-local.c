@@ -114,6 +114,21 @@ gp_model_send_all (GpModel *self, GpModelRelation *relation, GVariant *settings,
          merge_local (self, relation, settings, error);
 }
 
+/* The departed units go with the state that announced them. */
+static gboolean
+clear_departed (GpModel *self, GpModelRelation *relation, const GpRelationRow *row,
+                GError **error)
+{
+  GpRelationProps props;
+
+  if (!gp_model_write_departed_cleared (self, relation, row, error))
+    return FALSE;
+  props = gp_model_apply_row (relation, row) | GP_RELATION_PROP_DEPARTED;
+  gp_model_departed_clear (relation);
+  gp_model_publish_relation_changed (self, relation, props);
+  return TRUE;
+}
+
 gboolean
 gp_model_clear_state (GpModel *self, GpModelRelation *relation, const char *state_name,
                       GError **error)
@@ -137,5 +152,7 @@ gp_model_clear_state (GpModel *self, GpModelRelation *relation, const char *stat
     }
   gp_model_row_init (relation, &row, NULL);
   row.edge_states &= ~state;
+  if (state == GP_STATE_DEPARTED && g_tree_nnodes (relation->departed) > 0)
+    return clear_departed (self, relation, &row, error);
   return commit_row (self, relation, &row, error);
 }

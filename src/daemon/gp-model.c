@@ -21,6 +21,7 @@ gp_model_unit_new (GpModelRelation *relation, const char *name)
   unit->bricks = g_new0 (char *, 1);
   unit->problems = g_new0 (char *, 1);
   unit->refused = g_strdup ("");
+  unit->member_of = g_new0 (char *, 1);
   return unit;
 }
 
@@ -35,6 +36,7 @@ gp_model_unit_free (GpModelUnit *unit)
   g_strfreev (unit->bricks);
   g_strfreev (unit->problems);
   g_free (unit->refused);
+  g_strfreev (unit->member_of);
   g_free (unit);
 }
 
@@ -68,7 +70,10 @@ gp_model_unit_update (GpModelUnit *unit, GVariant *settings, GpPeerData *data,
   GpUnitProps props = 0;
 
   if (!g_str_equal (unit->address, data->address))
-    props |= GP_UNIT_PROP_ADDRESS;
+    {
+      props |= GP_UNIT_PROP_ADDRESS;
+      unit->relation->hosts_dirty = TRUE;
+    }
   if (!g_variant_equal (unit->addresses, data->addresses))
     props |= GP_UNIT_PROP_ADDRESSES;
   if (!strv_equal (unit->bricks, data->bricks))
@@ -137,6 +142,9 @@ gp_model_relation_new (GpModel *self, const char *name)
   relation->model = self;
   relation->volume_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify) g_strfreev);
+  relation->ids = g_new0 (char *, 1);
+  relation->problems = g_new0 (char *, 1);
+  relation->departed = gp_model_departed_new ();
   return relation;
 }
 
@@ -150,6 +158,9 @@ gp_model_relation_free (GpModelRelation *relation)
   g_free (relation->local_unit);
   g_variant_unref (relation->local_settings);
   g_hash_table_unref (relation->volume_cache);
+  g_strfreev (relation->ids);
+  g_strfreev (relation->problems);
+  g_tree_destroy (relation->departed);
   g_free (relation);
 }
 
@@ -199,12 +210,59 @@ gp_model_write (GpModel *self, GpModelRelation *relation, const GpRelationRow *r
                 const char *unit, GVariant *settings, const char *const *bricks,
                 const char *refused, GError **error)
 {
+  return gp_model_write_member (self, relation, row, unit, settings, bricks, refused, NULL,
+                                error);
+}
+
+gboolean
+gp_model_write_member (GpModel *self, GpModelRelation *relation, const GpRelationRow *row,
+                       const char *unit, GVariant *settings, const char *const *bricks,
+                       const char *refused, const char *const *member_of, GError **error)
+{
+  gboolean delete_unit = unit && !settings && !member_of;
+
   if (!gp_store_begin (self->store, error))
     return FALSE;
   if ((gp_model_row_differs (relation, row) && !put_row (self, relation, row, error)) ||
       (unit && settings && !gp_store_put_unit (self->store, relation->name, unit,
                                                settings, bricks, refused, error)) ||
-      (unit && !settings && !gp_store_delete_unit (self->store, relation->name, unit, error)) ||
+      (unit && member_of && !gp_store_put_member_of (self->store, relation->name, unit,
+                                                     member_of, error)) ||
+      (delete_unit && !gp_store_delete_unit (self->store, relation->name, unit, error)) ||
+      !gp_store_commit (self->store, error))
+    {
+      gp_store_rollback (self->store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gp_model_write_departure (GpModel *self, GpModelRelation *relation, const GpRelationRow *row,
+                          GpModelUnit *unit, GError **error)
+{
+  if (!gp_store_begin (self->store, error))
+    return FALSE;
+  if ((gp_model_row_differs (relation, row) && !put_row (self, relation, row, error)) ||
+      !gp_store_delete_unit (self->store, relation->name, unit->name, error) ||
+      !gp_store_put_departed (self->store, relation->name, unit->name, unit->address,
+                              (const char *const *) unit->bricks, error) ||
+      !gp_store_commit (self->store, error))
+    {
+      gp_store_rollback (self->store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+gp_model_write_departed_cleared (GpModel *self, GpModelRelation *relation,
+                                 const GpRelationRow *row, GError **error)
+{
+  if (!gp_store_begin (self->store, error))
+    return FALSE;
+  if ((gp_model_row_differs (relation, row) && !put_row (self, relation, row, error)) ||
+      !gp_store_clear_departed (self->store, relation->name, error) ||
       !gp_store_commit (self->store, error))
     {
       gp_store_rollback (self->store);
@@ -223,14 +281,17 @@ gp_model_apply_row (GpModelRelation *relation, const GpRelationRow *row)
     {
       REPLACE (relation->id, g_strdup (row->id), g_free);
       props |= GP_RELATION_PROP_ID;
+      relation->ids_dirty = TRUE;
     }
   if (!g_str_equal (row->local_unit, relation->local_unit))
     {
       REPLACE (relation->local_unit, g_strdup (row->local_unit), g_free);
       props |= GP_RELATION_PROP_LOCAL_UNIT;
+      relation->hosts_dirty = TRUE;
     }
   if (!g_variant_equal (row->local_settings, relation->local_settings))
     {
+      relation->hosts_dirty = TRUE;
       REPLACE (relation->local_settings, g_variant_ref (row->local_settings), g_variant_unref);
       props |= GP_RELATION_PROP_LOCAL_SETTINGS;
       if (g_hash_table_lookup (relation->model->relations, relation->name) == relation)
@@ -255,6 +316,7 @@ gp_model_publish_relation (GpModel *self, GpModelRelation *relation)
   g_hash_table_insert (self->relations, relation->name, relation);
   gp_model_budget_update (self, &relation->cost,
                           gp_model_relation_cost (relation->local_settings));
+  gp_model_relation_refresh (relation); /* its values go out with it */
   if (self->observer.relation_added)
     self->observer.relation_added (self->observer_data, relation);
 }
@@ -263,6 +325,7 @@ void
 gp_model_publish_relation_changed (GpModel *self, GpModelRelation *relation,
                                    GpRelationProps props)
 {
+  props |= gp_model_relation_refresh (relation);
   if (props != 0 && self->observer.relation_changed)
     self->observer.relation_changed (self->observer_data, relation, props);
 }
@@ -341,6 +404,55 @@ load_unit (const char *relation_name, const char *unit_name, GVariant *settings,
   g_ptr_array_add (relation->sorted_units, unit);
 }
 
+/* Ids not of this relation (a damaged file) are dropped; none left (a
+ * database from before memberships were kept): a member of the relation's
+ * latest id. */
+static void
+load_member_of (const char *relation_name, const char *unit_name,
+                const char *const *member_of, gpointer user_data)
+{
+  GpModelUnit *unit = gp_model_lookup_unit (user_data, relation_name, unit_name);
+  g_auto(GStrv) kept = NULL;
+
+  if (unit == NULL)
+    return;
+  kept = g_new0 (char *, 1);
+  for (guint i = 0; member_of[i]; i++)
+    {
+      g_autofree char *name = NULL, *id = NULL;
+      GStrv with;
+
+      if (!g_str_equal (member_of[i], relation_name) &&
+          (!gp_relation_parse (member_of[i], &name, &id, NULL) || id == NULL ||
+           !g_str_equal (name, relation_name)))
+        continue;
+      if ((with = gp_model_member_of_with ((const char *const *) kept, member_of[i])))
+        REPLACE (kept, with, g_strfreev);
+    }
+  if (kept[0] == NULL)
+    {
+      GStrv with = gp_model_member_of_with ((const char *const *) kept,
+                                            gp_model_membership (unit->relation, NULL));
+
+      REPLACE (kept, with, g_strfreev);
+    }
+  REPLACE (unit->member_of, g_steal_pointer (&kept), g_strfreev);
+}
+
+static void
+load_departed (const char *relation_name, const char *unit_name, const char *address,
+               const char *const *bricks, gpointer user_data)
+{
+  GpModelRelation *relation = gp_model_lookup_relation (user_data, relation_name);
+
+  /* What goes out on the bus must be what a unit could have had. */
+  if (relation && gp_unit_name_validate (unit_name, NULL) &&
+      (address[0] == '\0' || gp_address_validate (address, NULL)))
+    gp_model_departed_add (relation, unit_name, address, bricks);
+  else
+    g_warning ("Skipping stored departed unit “%s” of relation “%s”", unit_name, relation_name);
+}
+
 static gint
 compare_units (gconstpointer a, gconstpointer b)
 {
@@ -360,14 +472,21 @@ gp_model_new (GpStore *store, const GpLimits *limits, GError **error)
   self->state_budget = GP_DEFAULT_STATE_BUDGET;
   self->relations = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) gp_model_relation_free);
-  if (!gp_store_load (store, load_relation, load_unit, self, error))
+  if (!gp_store_load (store, load_relation, load_unit, self, error) ||
+      !gp_store_load_membership (store, load_member_of, load_departed, self, error))
     {
       gp_model_free (self);
       return NULL;
     }
   g_hash_table_iter_init (&iter, self->relations);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_sort (((GpModelRelation *) value)->sorted_units, compare_units);
+    {
+      GpModelRelation *relation = value;
+
+      g_ptr_array_sort (relation->sorted_units, compare_units);
+      relation->ids_dirty = relation->hosts_dirty = TRUE;
+      gp_model_relation_refresh (relation);
+    }
   return self;
 }
 

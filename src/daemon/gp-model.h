@@ -22,6 +22,9 @@ typedef enum {
   GP_RELATION_PROP_UNITS          = 1 << 2,
   GP_RELATION_PROP_LOCAL_UNIT     = 1 << 3,
   GP_RELATION_PROP_LOCAL_SETTINGS = 1 << 4,
+  GP_RELATION_PROP_IDS            = 1 << 5,
+  GP_RELATION_PROP_DEPARTED       = 1 << 6,
+  GP_RELATION_PROP_PROBLEMS       = 1 << 7,
 } GpRelationProps;
 
 typedef enum {
@@ -44,6 +47,8 @@ typedef struct {
   void (*unit_changed) (gpointer data, GpModelUnit *unit, GpUnitProps props);
   void (*unit_bricks_changed) (gpointer data, GpModelUnit *unit,
                                const char *const *added, const char *const *removed);
+  /* The unit left its last relation id; its Address and Bricks are the
+   * last it had. */
   void (*unit_departed) (gpointer data, GpModelUnit *unit);
   /* The unit is no longer in its relation; @unit is still readable. */
   void (*unit_removed) (gpointer data, GpModelUnit *unit);
@@ -96,6 +101,13 @@ const char *gp_model_relation_get_id (GpModelRelation *relation);
 const char *gp_model_relation_get_local_unit (GpModelRelation *relation);
 GVariant *gp_model_relation_get_local_settings (GpModelRelation *relation);
 GStrv gp_model_relation_get_states (GpModelRelation *relation);
+/* Every id with members, and the latest, in numeric order; borrowed. */
+const char *const *gp_model_relation_get_ids (GpModelRelation *relation);
+/* a{s(sas)}: departed unit -> (last address, last bricks), by unit order;
+ * a new reference. */
+GVariant *gp_model_relation_get_departed (GpModelRelation *relation);
+/* Relation-wide problems of the hosts' addresses; borrowed. */
+const char *const *gp_model_relation_get_problems (GpModelRelation *relation);
 /* GpModelUnit, in Units order; borrowed. */
 GPtrArray *gp_model_relation_get_units (GpModelRelation *relation);
 /* Bumped on every change of the relation or its units: a query answer
@@ -112,6 +124,9 @@ const char *const *gp_model_unit_get_bricks (GpModelUnit *unit);
 GVariant *gp_model_unit_get_settings (GpModelUnit *unit);
 gboolean gp_model_unit_get_available (GpModelUnit *unit);
 const char *const *gp_model_unit_get_problems (GpModelUnit *unit);
+/* The relation ids the unit is a member of, sorted; the endpoint name
+ * stands for a membership recorded before any id was known. */
+const char *const *gp_model_unit_get_member_of (GpModelUnit *unit);
 
 /* Queries (gp-model-queries.c). @address_key "" means each unit's Address. */
 typedef struct {

@@ -44,10 +44,30 @@ gboolean gp_store_put_unit (GpStore *self, const char *relation, const char *uni
 gboolean gp_store_delete_unit (GpStore *self, const char *relation,
                                const char *unit, GError **error);
 
+/* @member_of: the relation ids ("server:8") the unit is a member of, the
+ * endpoint name standing for a membership without a known id. Empty in a
+ * database written before memberships were kept. */
+gboolean gp_store_put_member_of (GpStore *self, const char *relation, const char *unit,
+                                 const char *const *member_of, GError **error);
+/* A departed unit's last address and bricks, until cleared. */
+gboolean gp_store_put_departed (GpStore *self, const char *relation, const char *unit,
+                                const char *address, const char *const *bricks,
+                                GError **error);
+gboolean gp_store_clear_departed (GpStore *self, const char *relation, GError **error);
+
 /* Calls @relation_func for every relation, then @unit_func for every unit
  * (in no particular order). */
 gboolean gp_store_load (GpStore *self, GpStoreRelationFunc relation_func,
                         GpStoreUnitFunc unit_func, gpointer user_data,
                         GError **error);
+
+typedef void (*GpStoreMemberOfFunc) (const char *relation, const char *unit,
+                                     const char *const *member_of, gpointer user_data);
+typedef void (*GpStoreDepartedFunc) (const char *relation, const char *unit,
+                                     const char *address, const char *const *bricks,
+                                     gpointer user_data);
+gboolean gp_store_load_membership (GpStore *self, GpStoreMemberOfFunc member_of_func,
+                                   GpStoreDepartedFunc departed_func, gpointer user_data,
+                                   GError **error);
 
 G_END_DECLS

@@ -152,9 +152,11 @@ sync_units (GpCli *cli, JujuView *view, GpDbusRelation *relation, GError **error
       GVariant *bag = g_hash_table_lookup (view->bags, name);
 
       g_hash_table_insert (known, (gpointer) name, l->data);
+      /* In no relation id's list: departed from the endpoint as a whole,
+       * whatever ids the service had it as a member of. */
       if (bag == NULL)
         {
-          if (!gp_dbus_manager_call_unit_departed_sync (cli->manager, view->latest_id, name,
+          if (!gp_dbus_manager_call_unit_departed_sync (cli->manager, view->endpoint, name,
                                                         NULL, error))
             return FALSE;
         }

@@ -150,7 +150,11 @@ ipv6_matches (const char *s, gsize len, guint8 bytes[16])
 
   if (zone)
     {
-      if (zone[1] == '\0')
+      /* A zone is an interface name or index; anything else in it (a
+       * bracket, a second "%") would survive into "address:/brick". */
+      if (zone[1] == '\0' ||
+          strspn (zone + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789_.-") != strlen (zone + 1))
         return FALSE;
       *zone = '\0';
     }

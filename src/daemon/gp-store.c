@@ -16,8 +16,10 @@
 
 /* "GPR1": tells our database from someone else's SQLite file. */
 #define GP_STORE_APPLICATION_ID 0x47505231
-/* 2: units.refused, why the unit's latest data bag was not taken. */
-#define GP_STORE_SCHEMA_VERSION 2
+/* 2: units.refused, why the unit's latest data bag was not taken.
+ * 3: units.member_of, the relation ids a unit is a member of; the
+ *    departed table, what departed units last advertised. */
+#define GP_STORE_SCHEMA_VERSION 3
 /* Another process holding a write lock (an operator's sqlite3 shell) must
  * not hang the service: give up and answer Error.Failed instead. */
 #define GP_STORE_BUSY_TIMEOUT_MS 1000
@@ -36,6 +38,9 @@ enum {
   STMT_DELETE_RELATION,
   STMT_PUT_UNIT,
   STMT_DELETE_UNIT,
+  STMT_PUT_MEMBER_OF,
+  STMT_PUT_DEPARTED,
+  STMT_CLEAR_DEPARTED,
   N_STMTS
 };
 
@@ -55,6 +60,11 @@ static const char *const stmt_sql[N_STMTS] = {
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (relation, name) DO UPDATE SET "
     "settings = ?3, bricks = ?4, refused = ?5",
   [STMT_DELETE_UNIT] = "DELETE FROM units WHERE relation = ?1 AND name = ?2",
+  [STMT_PUT_MEMBER_OF] = "UPDATE units SET member_of = ?3 WHERE relation = ?1 AND name = ?2",
+  [STMT_PUT_DEPARTED] =
+    "INSERT INTO departed (relation, name, address, bricks) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (relation, name) DO UPDATE SET address = ?3, bricks = ?4",
+  [STMT_CLEAR_DEPARTED] = "DELETE FROM departed WHERE relation = ?1",
 };
 
 static const char schema_sql[] =
@@ -71,6 +81,14 @@ static const char schema_sql[] =
   "  settings TEXT NOT NULL,"
   "  bricks TEXT NOT NULL,"
   "  refused TEXT NOT NULL DEFAULT '',"
+  "  member_of TEXT NOT NULL DEFAULT '',"
+  "  PRIMARY KEY (relation, name)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS departed ("
+  "  relation TEXT NOT NULL REFERENCES relations (name) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  address TEXT NOT NULL,"
+  "  bricks TEXT NOT NULL,"
   "  PRIMARY KEY (relation, name)"
   ") WITHOUT ROWID;";
 
@@ -194,17 +212,28 @@ check_database (GpStore *self, GError **error)
   return TRUE;
 }
 
-/* Brings a database of an older schema up to this one, in place. */
+/* Brings a database of an older schema up to this one, in place, one
+ * version after the other. Units stored before memberships were kept are
+ * members of their relation's id (the endpoint name when none was known);
+ * the departed table is created with the others. */
 static gboolean
 upgrade_schema (GpStore *self, GError **error)
 {
   gint64 version = pragma_int (self, "PRAGMA user_version");
 
+  if (version < 1 || version >= GP_STORE_SCHEMA_VERSION ||
+      pragma_int (self, "SELECT count(*) FROM sqlite_master WHERE name = 'units'") != 1)
+    return TRUE;
   if (version == 1 &&
-      pragma_int (self, "SELECT count(*) FROM sqlite_master WHERE name = 'units'") == 1)
-    return exec (self, "ALTER TABLE units ADD COLUMN refused TEXT NOT NULL DEFAULT ''",
-                 "upgrade", error);
-  return TRUE;
+      !exec (self, "ALTER TABLE units ADD COLUMN refused TEXT NOT NULL DEFAULT ''",
+             "upgrade", error))
+    return FALSE;
+  return exec (self,
+               "BEGIN;"
+               "ALTER TABLE units ADD COLUMN member_of TEXT NOT NULL DEFAULT '';"
+               "UPDATE units SET member_of = (SELECT CASE WHEN r.id = '' THEN r.name "
+               "ELSE r.id END FROM relations r WHERE r.name = units.relation);"
+               "COMMIT;", "upgrade", error);
 }
 
 static gboolean
@@ -567,6 +596,40 @@ gp_store_delete_unit (GpStore *self, const char *relation, const char *unit,
   return step_done (self, stmt, "delete a unit from", error);
 }
 
+gboolean
+gp_store_put_member_of (GpStore *self, const char *relation, const char *unit,
+                        const char *const *member_of, GError **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_PUT_MEMBER_OF];
+
+  sqlite3_bind_text (stmt, 1, relation, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, unit, -1, SQLITE_TRANSIENT);
+  bind_text_owned (stmt, 3, g_strjoinv (" ", (char **) member_of));
+  return step_done (self, stmt, "write a unit's memberships to", error);
+}
+
+gboolean
+gp_store_put_departed (GpStore *self, const char *relation, const char *unit,
+                       const char *address, const char *const *bricks, GError **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_PUT_DEPARTED];
+
+  sqlite3_bind_text (stmt, 1, relation, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, unit, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, address, -1, SQLITE_TRANSIENT);
+  bind_text_owned (stmt, 4, gp_bricks_to_json (bricks));
+  return step_done (self, stmt, "write a departed unit to", error);
+}
+
+gboolean
+gp_store_clear_departed (GpStore *self, const char *relation, GError **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_CLEAR_DEPARTED];
+
+  sqlite3_bind_text (stmt, 1, relation, -1, SQLITE_TRANSIENT);
+  return step_done (self, stmt, "clear the departed units in", error);
+}
+
 static const char *
 column_text (sqlite3_stmt *stmt, int column)
 {
@@ -630,6 +693,8 @@ gp_store_load (GpStore *self, GpStoreRelationFunc relation_func,
       g_autoptr(GVariant) settings = NULL;
       g_auto(GStrv) bricks = NULL;
       g_autoptr(GError) local = NULL;
+      /* Shown as a Problems entry: D-Bus carries nothing but UTF-8. */
+      g_autofree char *refused = g_utf8_make_valid (column_text (stmt, 4), -1);
 
       settings = gp_settings_from_json (column_text (stmt, 2), &local);
       if (settings)
@@ -641,7 +706,56 @@ gp_store_load (GpStore *self, GpStoreRelationFunc relation_func,
           continue;
         }
       unit_func (column_text (stmt, 0), column_text (stmt, 1), settings,
-                 (const char *const *) bricks, column_text (stmt, 4), user_data);
+                 (const char *const *) bricks, refused, user_data);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, "read", error);
+  return TRUE;
+}
+
+/* Memberships and departed units, after gp_store_load: rows whose
+ * relation or unit was not loaded are the caller's to skip. */
+gboolean
+gp_store_load_membership (GpStore *self, GpStoreMemberOfFunc member_of_func,
+                          GpStoreDepartedFunc departed_func, gpointer user_data,
+                          GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT relation, name, member_of FROM units",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, "read", error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_auto(GStrv) member_of = g_strsplit (column_text (stmt, 2), " ", -1);
+
+      member_of_func (column_text (stmt, 0), column_text (stmt, 1),
+                      (const char *const *) member_of, user_data);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, "read", error);
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT relation, name, address, bricks FROM departed",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, "read", error);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) local = NULL;
+      g_auto(GStrv) bricks = bricks_from_json (column_text (stmt, 3), &local);
+
+      if (bricks == NULL)
+        {
+          g_warning ("Skipping departed unit %s of %s in %s: %s", column_text (stmt, 1),
+                     column_text (stmt, 0), self->path, local->message);
+          continue;
+        }
+      departed_func (column_text (stmt, 0), column_text (stmt, 1), column_text (stmt, 2),
+                     (const char *const *) bricks, user_data);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)

@@ -87,6 +87,30 @@ gp_cli_json_peer (GpDbusPeer *peer)
   return object;
 }
 
+/* Departed: unit -> {"address", "bricks"}, as peer-info prints units. */
+static json_t *
+json_departed (GVariant *departed)
+{
+  json_t *object = json_object ();
+  GVariantIter iter;
+  const char *unit, *address;
+  g_autofree const char **bricks = NULL;
+
+  if (departed == NULL)
+    return object;
+  g_variant_iter_init (&iter, departed);
+  while (g_variant_iter_next (&iter, "{&s(&s^a&s)}", &unit, &address, &bricks))
+    {
+      json_t *entry = json_object ();
+
+      json_object_set_new (entry, "address", gp_json_string (address));
+      json_object_set_new (entry, "bricks", gp_json_strv (bricks));
+      json_object_set_new (object, unit, entry);
+      g_clear_pointer (&bricks, g_free);
+    }
+  return object;
+}
+
 json_t *
 gp_cli_json_relation (GpCli *cli, GpDbusRelation *relation)
 {
@@ -96,6 +120,7 @@ gp_cli_json_relation (GpCli *cli, GpDbusRelation *relation)
 
   json_object_set_new (object, "name", gp_json_string (gp_dbus_relation_get_name (relation)));
   json_object_set_new (object, "id", gp_json_string (gp_dbus_relation_get_id (relation)));
+  json_object_set_new (object, "ids", gp_json_strv (gp_dbus_relation_get_ids (relation)));
   json_object_set_new (object, "path",
                        gp_json_string (g_dbus_proxy_get_object_path (G_DBUS_PROXY (relation))));
   json_object_set_new (object, "states", gp_json_strv (gp_dbus_relation_get_states (relation)));
@@ -106,6 +131,8 @@ gp_cli_json_relation (GpCli *cli, GpDbusRelation *relation)
   for (GList *l = peers; l; l = l->next)
     json_array_append_new (units, gp_cli_json_peer (l->data));
   json_object_set_new (object, "units", units);
+  json_object_set_new (object, "departed", json_departed (gp_dbus_relation_get_departed (relation)));
+  json_object_set_new (object, "problems", gp_json_strv (gp_dbus_relation_get_problems (relation)));
   return object;
 }
 
@@ -225,26 +252,89 @@ print_local (GpDbusRelation *relation)
     g_print ("%s\n", unit);
 }
 
+/* "Relation server (server:8, server:9)": every id the endpoint holds. */
+static void
+print_relation_name (GpDbusRelation *relation)
+{
+  const char *const *ids = gp_dbus_relation_get_ids (relation);
+  const char *id = gp_dbus_relation_get_id (relation);
+  g_autofree char *all = ids && ids[0] && ids[1] ? g_strjoinv (", ", (char **) ids) : NULL;
+
+  if (all || id[0])
+    /* TRANSLATORS: relation name and Juju relation id */
+    g_print (_("Relation %s (%s)\n"), gp_dbus_relation_get_name (relation), all ? all : id);
+  else
+    g_print (_("Relation %s\n"), gp_dbus_relation_get_name (relation));
+}
+
+/* The units that departed, with what they last advertised. */
+static void
+print_departed (GpDbusRelation *relation)
+{
+  GVariant *departed = gp_dbus_relation_get_departed (relation);
+  GVariantIter iter;
+  const char *unit, *address;
+  g_autofree const char **bricks = NULL;
+
+  if (departed == NULL || g_variant_n_children (departed) == 0)
+    return;
+  /* TRANSLATORS: status line label, followed by one line per departed unit */
+  g_print ("  %s\n", _("Departed:"));
+  g_variant_iter_init (&iter, departed);
+  while (g_variant_iter_next (&iter, "{&s(&s^a&s)}", &unit, &address, &bricks))
+    {
+      g_print ("    ");
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%s, address %s, %u brick\n",
+                            "%s, address %s, %u bricks\n", g_strv_length ((char **) bricks)),
+               unit, address[0] ? address : "-", g_strv_length ((char **) bricks));
+      g_clear_pointer (&bricks, g_free);
+    }
+}
+
+/* The relation's problems, then each unit's. */
+static void
+print_problems (GpDbusRelation *relation, GList *peers)
+{
+  const char *const *relation_problems = gp_dbus_relation_get_problems (relation);
+  gboolean any = relation_problems && relation_problems[0];
+
+  for (GList *l = peers; l && !any; l = l->next)
+    any = g_strv_length ((char **) gp_dbus_peer_get_problems (l->data)) > 0;
+  if (!any)
+    return;
+  g_print ("  %s\n", _("Problems:"));
+  for (const char *const *p = relation_problems; p && *p; p++)
+    {
+      g_autofree char *line = g_strdup_printf ("    %s", *p);
+      g_autofree char *wrapped = gp_cli_wrap (line, 4, SCREEN_WIDTH);
+
+      g_print ("%s\n", wrapped);
+    }
+  for (GList *l = peers; l; l = l->next)
+    for (const char *const *p = gp_dbus_peer_get_problems (l->data); p && *p; p++)
+      {
+        g_autofree char *line = g_strdup_printf ("    %s: %s",
+                                                 gp_dbus_peer_get_name (l->data), *p);
+        g_autofree char *wrapped = gp_cli_wrap (line, 4, SCREEN_WIDTH);
+
+        g_print ("%s\n", wrapped);
+      }
+}
+
 static void
 print_relation (GpCli *cli, GpDbusRelation *relation)
 {
   g_autolist(GpDbusPeer) peers = gp_cli_relation_peers (cli, relation);
   const char *const *states = gp_dbus_relation_get_states (relation);
-  const char *id = gp_dbus_relation_get_id (relation);
   const char *h_unit = _("UNIT"), *h_address = _("ADDRESS");
   const char *h_bricks = _("BRICKS"), *h_available = _("AVAILABLE");
   guint w_unit = gp_cli_text_width (h_unit), w_address = gp_cli_text_width (h_address);
   guint w_bricks = MAX (gp_cli_text_width (h_bricks), 3);
   guint w_available = gp_cli_text_width (h_available);
-  gboolean problems = FALSE;
   gint excess;
   g_autofree char *state_text = NULL;
 
-  if (id[0])
-    /* TRANSLATORS: relation name and Juju relation id */
-    g_print (_("Relation %s (%s)\n"), gp_dbus_relation_get_name (relation), id);
-  else
-    g_print (_("Relation %s\n"), gp_dbus_relation_get_name (relation));
+  print_relation_name (relation);
   print_local (relation);
   state_text = states && states[0] ? g_strjoinv (" ", (char **) states) : g_strdup ("-");
   {
@@ -253,9 +343,11 @@ print_relation (GpCli *cli, GpDbusRelation *relation)
 
     g_print ("%s\n", wrapped);
   }
+  print_departed (relation);
   if (peers == NULL)
     {
       g_print ("  %s\n", _("No remote units."));
+      print_problems (relation, NULL);
       return;
     }
 
@@ -263,7 +355,6 @@ print_relation (GpCli *cli, GpDbusRelation *relation)
     {
       w_unit = MAX (w_unit, gp_cli_text_width (gp_dbus_peer_get_name (l->data)));
       w_address = MAX (w_address, gp_cli_text_width (gp_dbus_peer_get_address (l->data)));
-      problems |= g_strv_length ((char **) gp_dbus_peer_get_problems (l->data)) > 0;
     }
   /* Four columns, two spaces before each: shrink addresses, then names. */
   excess = (gint) (2 + w_unit + 2 + w_address + 2 + w_bricks + 2 + w_available) - SCREEN_WIDTH;
@@ -298,18 +389,7 @@ print_relation (GpCli *cli, GpDbusRelation *relation)
       print_cell (count, w_bricks, TRUE);
       g_print ("  %s\n", gp_dbus_peer_get_available (peer) ? _("yes") : _("no"));
     }
-  if (!problems)
-    return;
-  g_print ("  %s\n", _("Problems:"));
-  for (GList *l = peers; l; l = l->next)
-    for (const char *const *p = gp_dbus_peer_get_problems (l->data); p && *p; p++)
-      {
-        g_autofree char *line = g_strdup_printf ("    %s: %s",
-                                                 gp_dbus_peer_get_name (l->data), *p);
-        g_autofree char *wrapped = gp_cli_wrap (line, 4, SCREEN_WIDTH);
-
-        g_print ("%s\n", wrapped);
-      }
+  print_problems (relation, peers);
 }
 
 void

@@ -248,15 +248,14 @@ read_brick_map (GpCli *cli, GList *relations, json_t **json, GError **error)
   return TRUE;
 }
 
-static gboolean
-read_peer_info (GpCli *cli, GList *relations, json_t **json, GError **error)
+/* An a{s(sas)} of unit -> (address, bricks): a line a unit, or a JSON
+ * object. */
+static void
+print_unit_entries (GpCli *cli, GVariant *info, json_t **json)
 {
-  g_autoptr(GVariant) info = NULL;
   g_autoptr(GPtrArray) units = NULL;
   json_t *object;
 
-  if (!gp_dbus_relation_call_peer_info_sync (relations->data, address_key (), &info, NULL, error))
-    return FALSE;
   units = sorted_keys (info, compare_units);
   object = json_object ();
   *json = object;
@@ -282,6 +281,30 @@ read_peer_info (GpCli *cli, GList *relations, json_t **json, GError **error)
           print_strv_line (first, bricks);
         }
     }
+}
+
+static gboolean
+read_peer_info (GpCli *cli, GList *relations, json_t **json, GError **error)
+{
+  g_autoptr(GVariant) info = NULL;
+
+  if (!gp_dbus_relation_call_peer_info_sync (relations->data, address_key (), &info, NULL, error))
+    return FALSE;
+  print_unit_entries (cli, info, json);
+  return TRUE;
+}
+
+/* What the departed units last advertised, for remove-brick and detach. */
+static gboolean
+read_departed_units (GpCli *cli, GList *relations, json_t **json, GError **error)
+{
+  GVariant *departed = gp_dbus_relation_get_departed (relations->data);
+  g_autoptr(GVariant) empty = NULL;
+
+  if (departed == NULL)
+    departed = empty = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{s(sas)}"),
+                                                                NULL, 0));
+  print_unit_entries (cli, departed, json);
   return TRUE;
 }
 
@@ -351,6 +374,12 @@ static int
 cmd_peer_info (GpCli *cli, int argc, char **argv)
 {
   return run_read (cli, argc, ONE_RELATION, read_peer_info);
+}
+
+static int
+cmd_departed_units (GpCli *cli, int argc, char **argv)
+{
+  return run_read (cli, argc, ONE_RELATION, read_departed_units);
 }
 
 static int
@@ -617,6 +646,8 @@ const GpCliCommand gp_cli_commands[] = {
     READS | RELATION, volume_bricks_entries, cmd_volume_bricks },
   { "retrieve-remote", N_("KEY"), N_("Print KEY's value of every remote unit that set it"),
     READS | RELATION, NULL, cmd_retrieve_remote },
+  { "departed-units", "", N_("Show address and bricks of the units that departed"),
+    READS | RELATION, NULL, cmd_departed_units },
   { "states", "", N_("Print the reactive states, as <relation>.<state>"),
     READS | RELATION, NULL, cmd_states },
   { "clear-state", N_("STATE"), N_("Clear an edge state (departed, bricks.available, bricks.removed)"),
