@@ -1,5 +1,5 @@
 /* test-cli-metadata.c: reading a charm's metadata.yaml for its endpoints
- * of interface gluster-peer (src/gp-cli-charm.c, compiled in): the forms
+ * of interface gluster-peer (src/cli/gp-cli-charm.c, through the gp-cli library): the forms
  * YAML allows for the same thing, what is not ours, and hostile files.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
