@@ -182,21 +182,36 @@ test_volume_cache (Fixture *f, gconstpointer data)
   changed (f, "glusterfs/1", "{'private-address': '10.0.0.1', 'bricks': '[\"/a\"]'}");
   relation = gp_model_unit_get_relation (changed (f, "glusterfs/2", "{'private-address': "
                                                   "'10.0.0.2', 'bricks': '[\"/a\"]'}"));
-  first = gp_model_volume_bricks (relation, 2, "", &error);
+  first = g_strdupv ((GStrv) gp_model_volume_bricks (relation, 2, "", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_hash_table_size (relation->volume_cache), ==, 1);
-  again = gp_model_volume_bricks (relation, 2, "", &error);
+  again = g_strdupv ((GStrv) gp_model_volume_bricks (relation, 2, "", &error));
   g_assert_cmpstrv (again, first);
 
   /* a change drops what was kept */
   changed (f, "glusterfs/2", "{'private-address': '10.0.0.3', 'bricks': '[\"/a\"]'}");
-  after = gp_model_volume_bricks (relation, 2, "", &error);
+  after = g_strdupv ((GStrv) gp_model_volume_bricks (relation, 2, "", &error));
   g_assert_no_error (error);
   g_assert_cmpstr (after[1], ==, "10.0.0.3:/a");
   /* errors are not kept */
   g_assert_null (gp_model_volume_bricks (relation, 3, "", &error));
   g_assert_error (error, GP_ERROR, GP_ERROR_INSUFFICIENT_PEERS);
   g_assert_cmpuint (g_hash_table_size (relation->volume_cache), ==, 1);
+  g_clear_error (&error);
+
+  /* a unit gone drops the kept answers too */
+  changed (f, "glusterfs/3", "{'private-address': '10.0.0.4', 'bricks': '[\"/b\"]'}");
+  g_clear_pointer (&after, g_strfreev);
+  after = g_strdupv ((GStrv) gp_model_volume_bricks (relation, 2, "", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (after), ==, 2);
+  g_assert_true (gp_model_unit_departed (f->model, "server:1", "glusterfs/2", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_strfreev);
+  after = g_strdupv ((GStrv) gp_model_volume_bricks (relation, 2, "", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (after[0], ==, "10.0.0.1:/a");
+  g_assert_cmpstr (after[1], ==, "10.0.0.4:/b");
 }
 
 static GpModelUnit *

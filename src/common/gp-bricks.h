@@ -35,6 +35,7 @@ void gp_bricks_diff (const char *const *old_bricks, const char *const *new_brick
 typedef struct {
   const char *address;
   const char *const *bricks;
+  gboolean distinct;  /* @bricks hold no duplicates (normalized): not checked */
 } GpHostBricks;
 
 /* "address:/brick" for "gluster volume create ... replica N": see

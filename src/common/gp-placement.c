@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <string.h>
+
 #include "gp-bricks.h"
 #include "gp-error.h"
 #include "gp-names.h"
@@ -14,9 +16,12 @@
  * makes hosts with equal brick counts come out in plain round-robin order:
  * a0 b0 c0 a1 b1 c1 ... */
 
+typedef struct _Bucket Bucket;
+
 typedef struct {
   guint next;       /* next brick of this host to place */
   guint remaining;
+  Bucket *bucket;   /* the bucket of @remaining; NULL once it is 0 */
 } Slot;
 
 typedef struct {
@@ -38,69 +43,167 @@ by_distance (gconstpointer pa, gconstpointer pb, gpointer data)
   return (gint) distance (data, a) - (gint) distance (data, b);
 }
 
-static gint
-compare_uint (gconstpointer pa, gconstpointer pb, gpointer data)
-{
-  guint a = GPOINTER_TO_UINT (pa), b = GPOINTER_TO_UINT (pb);
-
-  return a < b ? -1 : a > b;
-}
-
-static gint
-compare_uint_descending (gconstpointer pa, gconstpointer pb, gpointer data)
-{
-  return compare_uint (pb, pa, data);
-}
-
-/* The hosts are kept in buckets by bricks remaining (most first), each
- * bucket ordered by host index. A group takes hosts bucket by bucket,
- * each bucket in index order starting at the cursor and wrapping around:
- * the order of sorting every host by (remaining, distance from the
- * cursor), without sorting them all for every group. Placing B bricks on
- * H hosts costs O(B log H) instead of O(B/replica * H log H). */
-
+/* Groups are small: insertion sort, unless a replica count makes it not. */
 static void
-bucket_add (GTree *buckets, guint remaining, guint host)
+sort_group (guint *group, guint replica, const Order *order)
 {
-  GTree *bucket = g_tree_lookup (buckets, GUINT_TO_POINTER (remaining));
-
-  if (bucket == NULL)
+  if (replica > 8)
     {
-      bucket = g_tree_new_with_data (compare_uint, NULL);
-      g_tree_insert (buckets, GUINT_TO_POINTER (remaining), bucket);
+      g_qsort_with_data (group, (gint) replica, sizeof (guint), by_distance, (gpointer) order);
+      return;
     }
-  g_tree_insert (bucket, GUINT_TO_POINTER (host), NULL);
+  for (guint i = 1; i < replica; i++)
+    {
+      guint host = group[i], key = distance (order, host), j;
+
+      for (j = i; j > 0 && distance (order, group[j - 1]) > key; j--)
+        group[j] = group[j - 1];
+      group[j] = host;
+    }
+}
+
+/* The hosts are kept in buckets by bricks remaining, in a list most
+ * first; a bucket is a bitmap of host indices. A group takes hosts bucket
+ * by bucket, each bucket in index order starting at the cursor and
+ * wrapping around: the order of sorting every host by (remaining,
+ * distance from the cursor), without sorting them all for every group.
+ * A host used moves to the bucket just below, so the list stays sorted
+ * without searching; emptied bitmaps (all zero) are kept for reuse. */
+
+#define NO_HOST G_MAXUINT
+
+struct _Bucket {
+  guint remaining;
+  guint count;
+  Bucket *prev, *next;
+  guint64 *bits;
+};
+
+typedef struct {
+  Bucket *head;     /* the most bricks remaining */
+  GPtrArray *spare; /* emptied buckets, bits all zero */
+  GPtrArray *all;
+  guint n_words;
+} Buckets;
+
+static void
+buckets_clear (Buckets *buckets)
+{
+  for (guint i = 0; i < buckets->all->len; i++)
+    {
+      Bucket *bucket = buckets->all->pdata[i];
+
+      g_free (bucket->bits);
+      g_free (bucket);
+    }
+  g_ptr_array_unref (buckets->all);
+  g_ptr_array_unref (buckets->spare);
+}
+
+/* A new empty bucket of @remaining, linked after @prev (NULL: at the head). */
+static Bucket *
+bucket_insert_after (Buckets *buckets, Bucket *prev, guint remaining)
+{
+  Bucket *bucket;
+
+  if (buckets->spare->len > 0)
+    bucket = g_ptr_array_steal_index_fast (buckets->spare, buckets->spare->len - 1);
+  else
+    {
+      bucket = g_new0 (Bucket, 1);
+      bucket->bits = g_new0 (guint64, buckets->n_words);
+      g_ptr_array_add (buckets->all, bucket);
+    }
+  bucket->remaining = remaining;
+  bucket->prev = prev;
+  bucket->next = prev ? prev->next : buckets->head;
+  if (bucket->next)
+    bucket->next->prev = bucket;
+  if (prev)
+    prev->next = bucket;
+  else
+    buckets->head = bucket;
+  return bucket;
 }
 
 static void
-bucket_remove (GTree *buckets, guint remaining, guint host)
+bucket_add (Bucket *bucket, guint host)
 {
-  GTree *bucket = g_tree_lookup (buckets, GUINT_TO_POINTER (remaining));
+  bucket->bits[host / 64] |= G_GUINT64_CONSTANT (1) << (host % 64);
+  bucket->count++;
+}
 
-  g_tree_remove (bucket, GUINT_TO_POINTER (host));
-  if (g_tree_nnodes (bucket) == 0)
-    g_tree_remove (buckets, GUINT_TO_POINTER (remaining));
+static void
+bucket_remove (Buckets *buckets, Bucket *bucket, guint host)
+{
+  bucket->bits[host / 64] &= ~(G_GUINT64_CONSTANT (1) << (host % 64));
+  if (--bucket->count > 0)
+    return;
+  if (bucket->prev)
+    bucket->prev->next = bucket->next;
+  else
+    buckets->head = bucket->next;
+  if (bucket->next)
+    bucket->next->prev = bucket->prev;
+  g_ptr_array_add (buckets->spare, bucket);
+}
+
+/* The first host at or after @from in @bucket, or NO_HOST. */
+static guint
+bucket_next (const Buckets *buckets, const Bucket *bucket, guint from)
+{
+  guint w = from / 64;
+  guint64 word;
+
+  if (w >= buckets->n_words)
+    return NO_HOST;
+  word = bucket->bits[w] & (~G_GUINT64_CONSTANT (0) << (from % 64));
+  while (word == 0)
+    {
+      if (++w == buckets->n_words)
+        return NO_HOST;
+      word = bucket->bits[w];
+    }
+  return w * 64 + (guint) __builtin_ctzll (word);
 }
 
 /* Fills @group with the @replica hosts to use next; FALSE when fewer than
  * @replica hosts have bricks left. */
 static gboolean
-choose_group (GTree *buckets, const Order *order, guint replica, guint *group)
+choose_group (const Buckets *buckets, const Order *order, guint replica, guint *group)
 {
-  GTreeNode *b, *start, *h;
-  guint n = 0;
+  const Bucket *b;
+  guint n = 0, h;
 
-  for (b = g_tree_node_first (buckets); b && n < replica; b = g_tree_node_next (b))
+  for (b = buckets->head; b && n < replica; b = b->next)
     {
-      GTree *bucket = g_tree_node_value (b);
-
-      start = g_tree_lower_bound (bucket, GUINT_TO_POINTER (order->cursor));
-      for (h = start; h && n < replica; h = g_tree_node_next (h))
-        group[n++] = GPOINTER_TO_UINT (g_tree_node_key (h));
-      for (h = g_tree_node_first (bucket); h && h != start && n < replica; h = g_tree_node_next (h))
-        group[n++] = GPOINTER_TO_UINT (g_tree_node_key (h));
+      for (h = bucket_next (buckets, b, order->cursor); h != NO_HOST && n < replica;
+           h = bucket_next (buckets, b, h + 1))
+        group[n++] = h;
+      for (h = bucket_next (buckets, b, 0); h < order->cursor && n < replica;
+           h = bucket_next (buckets, b, h + 1))
+        group[n++] = h;
     }
   return n == replica;
+}
+
+/* @slot's host used once: into the bucket just below, made when missing. */
+static void
+slot_use (Buckets *buckets, Slot *slot, guint host)
+{
+  Bucket *from = slot->bucket;
+
+  slot->next++;
+  slot->remaining--;
+  slot->bucket = NULL;
+  if (slot->remaining > 0)
+    {
+      slot->bucket = from->next;
+      if (slot->bucket == NULL || slot->bucket->remaining != slot->remaining)
+        slot->bucket = bucket_insert_after (buckets, from, slot->remaining);
+      bucket_add (slot->bucket, host);
+    }
+  bucket_remove (buckets, from, host);
 }
 
 /* One host: every unit at one address, bricks merged in unit order. */
@@ -153,6 +256,37 @@ host_add_bricks (Host *host, GHashTable *seen, const char *const *bricks)
       g_ptr_array_add (host->bricks, (gpointer) *bricks);
 }
 
+/* The first unit of @host: a list known distinct is taken as it is, a
+ * short one is checked against itself, cheaper than any table. */
+#define SHORT_LIST 16
+
+static void
+host_add_first_bricks (Host *host, GHashTable *scratch, const GpHostBricks *unit)
+{
+  const char *const *bricks = unit->bricks;
+  guint n = g_strv_length ((GStrv) bricks), i, j;
+
+  if (unit->distinct)
+    {
+      for (i = 0; i < n; i++)
+        g_ptr_array_add (host->bricks, (gpointer) bricks[i]);
+      return;
+    }
+  if (n > SHORT_LIST)
+    {
+      g_hash_table_remove_all (scratch);
+      host_add_bricks (host, scratch, bricks);
+      return;
+    }
+  for (i = 0; i < n; i++)
+    {
+      for (j = 0; j < i && strcmp (bricks[j], bricks[i]) != 0; j++)
+        ;
+      if (j == i)
+        g_ptr_array_add (host->bricks, (gpointer) bricks[i]);
+    }
+}
+
 /* Units sharing an address are one host to gluster ("Multiple bricks of a
  * replicate volume are present on the same server") and one export is one
  * brick ("Found duplicate exports"): merge them, in the order given. Units
@@ -177,8 +311,7 @@ merge_hosts (const GpHostBricks *units, guint n_units)
         continue;
       if (host->bricks->len == 0)
         {
-          g_hash_table_remove_all (scratch);
-          host_add_bricks (host, scratch, units[i].bricks);
+          host_add_first_bricks (host, scratch, &units[i]);
           continue;
         }
       if (host->seen == NULL)
@@ -233,17 +366,73 @@ check_families (GPtrArray *hosts, GError **error)
   return FALSE;
 }
 
+/* "address:/brick" for the @i-th brick of @host. */
+static char *
+host_brick (const Host *host, guint i)
+{
+  const char *brick = g_ptr_array_index (host->bricks, i);
+  gsize address_len = strlen (host->address), brick_len = strlen (brick);
+  char *text = g_malloc (address_len + 1 + brick_len + 1);
+
+  memcpy (text, host->address, address_len);
+  text[address_len] = ':';
+  memcpy (text + address_len + 1, brick, brick_len + 1);
+  return text;
+}
+
+static gint
+by_bricks_descending (gconstpointer pa, gconstpointer pb, gpointer data)
+{
+  GPtrArray *hosts = data;
+  guint a = ((Host *) hosts->pdata[*(const guint *) pa])->bricks->len;
+  guint b = ((Host *) hosts->pdata[*(const guint *) pb])->bricks->len;
+
+  return a > b ? -1 : a < b;
+}
+
+/* A slot per host, each in the bucket of its brick count. */
+static Slot *
+slots_new (GPtrArray *hosts, Buckets *buckets, guint *n_bricks)
+{
+  g_autofree guint *by_count = g_new (guint, hosts->len);
+  Slot *slots = g_new0 (Slot, hosts->len);
+  Bucket *last = NULL;
+
+  buckets->n_words = (hosts->len + 63) / 64;
+  buckets->all = g_ptr_array_new ();
+  buckets->spare = g_ptr_array_new ();
+  *n_bricks = 0;
+  for (guint i = 0; i < hosts->len; i++)
+    by_count[i] = i;
+  g_qsort_with_data (by_count, (gint) hosts->len, sizeof (guint), by_bricks_descending, hosts);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      guint host = by_count[i];
+      Slot *slot = &slots[host];
+
+      slot->remaining = ((Host *) hosts->pdata[host])->bricks->len;
+      *n_bricks += slot->remaining;
+      if (slot->remaining == 0)
+        continue;
+      if (last == NULL || last->remaining != slot->remaining)
+        last = bucket_insert_after (buckets, last, slot->remaining);
+      slot->bucket = last;
+      bucket_add (last, host);
+    }
+  return slots;
+}
+
 GStrv
 gp_volume_bricks (const GpHostBricks *units, guint n_units, guint replica,
                   GError **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) out = NULL;
   g_autoptr(GPtrArray) hosts = NULL;
-  g_autoptr(GTree) buckets = NULL;
+  Buckets buckets = { NULL, NULL, NULL, 0 };
   g_autofree Slot *slots = NULL;
   g_autofree guint *group = NULL;
   Order order = { 0, 0 };
-  guint i;
+  guint i, n_bricks;
 
   if (replica == 0)
     {
@@ -263,37 +452,24 @@ gp_volume_bricks (const GpHostBricks *units, guint n_units, guint replica,
       return NULL;
     }
 
-  buckets = g_tree_new_full (compare_uint_descending, NULL, NULL,
-                             (GDestroyNotify) g_tree_unref);
-  slots = g_new0 (Slot, hosts->len);
-  for (i = 0; i < hosts->len; i++)
-    {
-      Host *host = g_ptr_array_index (hosts, i);
-
-      slots[i] = (Slot) { .next = 0, .remaining = host->bricks->len };
-      bucket_add (buckets, host->bricks->len, i);
-    }
-
+  slots = slots_new (hosts, &buckets, &n_bricks);
+  out = g_ptr_array_new_full (n_bricks + 1, g_free);
   order.n_hosts = hosts->len;
   group = g_new0 (guint, replica);
-  while (choose_group (buckets, &order, replica, group))
+  while (choose_group (&buckets, &order, replica, group))
     {
-      g_qsort_with_data (group, (gint) replica, sizeof (guint), by_distance, &order);
+      sort_group (group, replica, &order);
       for (i = 0; i < replica; i++)
         {
           Host *host = g_ptr_array_index (hosts, group[i]);
           Slot *slot = &slots[group[i]];
 
-          g_ptr_array_add (out, g_strconcat (host->address, ":",
-                                             g_ptr_array_index (host->bricks, slot->next),
-                                             NULL));
-          bucket_remove (buckets, slot->remaining, group[i]);
-          slot->next++;
-          if (--slot->remaining > 0)
-            bucket_add (buckets, slot->remaining, group[i]);
+          g_ptr_array_add (out, host_brick (host, slot->next));
+          slot_use (&buckets, slot, group[i]);
         }
       order.cursor = (group[replica - 1] + 1) % order.n_hosts;
     }
+  buckets_clear (&buckets);
   g_ptr_array_add (out, NULL);
   return (GStrv) g_ptr_array_steal (out, NULL);
 }

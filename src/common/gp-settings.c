@@ -321,8 +321,33 @@ entries_lookup (const Entry *entries, gsize n, const char *key)
   return NULL;
 }
 
+static GpPeerData *peer_data_read (GVariant *settings, const GpLimits *limits,
+                                   gboolean read_bricks, GError **error);
+
 GpPeerData *
 gp_peer_data_new (GVariant *settings, const GpLimits *limits, GError **error)
+{
+  return peer_data_read (settings, limits, TRUE, error);
+}
+
+GpPeerData *
+gp_peer_data_new_stored (GVariant *settings, const char *const *bricks)
+{
+  static const GpLimits unlimited = { .max_bricks = G_MAXUINT };
+  /* Stored bricks came from this bag: when there are some, the bag's list
+   * parsed and has no problem to report, so it is not parsed again. */
+  gboolean read_bricks = bricks[0] == NULL;
+  GpPeerData *data = peer_data_read (settings, &unlimited, read_bricks, NULL);
+
+  g_strfreev (data->bricks);
+  data->bricks = g_strdupv ((GStrv) bricks);
+  data->available = data->address[0] != '\0' && data->bricks[0] != NULL;
+  return data;
+}
+
+static GpPeerData *
+peer_data_read (GVariant *settings, const GpLimits *limits, gboolean read_bricks,
+                GError **error)
 {
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GpPeerData) data = g_new0 (GpPeerData, 1);
@@ -370,7 +395,7 @@ gp_peer_data_new (GVariant *settings, const GpLimits *limits, GError **error)
   /* Kept for the unit's life: one block, not a tree of small ones. */
   (void) g_variant_get_data (data->addresses);
 
-  bricks = entries_lookup (entries, n, "bricks");
+  bricks = read_bricks ? entries_lookup (entries, n, "bricks") : NULL;
   if (bricks && bricks[0])
     {
       data->bricks = gp_bricks_parse (bricks, limits->max_bricks, &local);

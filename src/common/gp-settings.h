@@ -40,6 +40,10 @@ typedef struct {
  * brick list beyond limits->max_bricks fails (GP_ERROR_LIMIT_EXCEEDED). */
 GpPeerData *gp_peer_data_new (GVariant *settings, const GpLimits *limits,
                               GError **error);
+/* A bag as loaded from the state, with the bricks stored beside it
+ * (already checked): no limit applies, and the bag's own "bricks" value is
+ * read only for its problem when none were stored. */
+GpPeerData *gp_peer_data_new_stored (GVariant *settings, const char *const *bricks);
 void gp_peer_data_free (GpPeerData *data);
 /* The address under @key, bare as in GpPeerData.address; "" (or NULL)
  * means the unit's address (ingress-address, else private-address), the

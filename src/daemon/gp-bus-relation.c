@@ -286,7 +286,7 @@ method_volume_bricks (sd_bus_message *m, void *userdata, sd_bus_error *ret_error
 {
   g_autoptr(sd_bus_message) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) bricks = NULL;
+  const char *const *bricks;
   const char *key;
   uint32_t replica;
   int r;
@@ -297,7 +297,7 @@ method_volume_bricks (sd_bus_message *m, void *userdata, sd_bus_error *ret_error
   if (bricks == NULL)
     return gp_bus_return_error (ret_error, error);
   if ((r = sd_bus_message_new_method_return (m, &reply)) < 0 ||
-      (r = sd_bus_message_append_strv (reply, bricks)) < 0)
+      (r = sd_bus_message_append_strv (reply, (char **) bricks)) < 0)
     return r;
   return sd_bus_send (NULL, reply, NULL);
 }

@@ -15,6 +15,15 @@ address_key (const char *key, GError **error)
   return gp_settings_key_validate (key, error) ? key : NULL;
 }
 
+/* The unit's address under @key; "" is the Address already kept. */
+static char *
+unit_address (GpModelUnit *unit, const char *key)
+{
+  if (key[0] == '\0')
+    return g_strdup (unit->address);
+  return gp_peer_data_dup_address (unit->settings, key);
+}
+
 static void
 peer_entry_clear (gpointer data)
 {
@@ -49,7 +58,7 @@ gp_model_peer_entries (GpModelRelation *relation, const char *key, gboolean with
       GpModelUnit *unit = relation->sorted_units->pdata[i];
       GpPeerEntry entry = {
         unit->name, unit->host_name,
-        gp_peer_data_dup_address (unit->settings, key),
+        unit_address (unit, key),
         (const char *const *) unit->bricks,
       };
 
@@ -118,22 +127,24 @@ compute_volume_bricks (GpModelRelation *relation, guint replica, const char *key
           hosts[n++] = (GpHostBricks) {
             addresses->pdata[addresses->len - 1],
             (const char *const *) own_bricks,
+            TRUE,
           };
           local_placed = TRUE;
         }
       if (unit && (local[0] == '\0' || !g_str_equal (local, unit->name)))
         {
-          g_ptr_array_add (addresses, gp_peer_data_dup_address (unit->settings, key));
+          g_ptr_array_add (addresses, unit_address (unit, key));
           hosts[n++] = (GpHostBricks) {
             addresses->pdata[addresses->len - 1],
             (const char *const *) unit->bricks,
+            TRUE,
           };
         }
     }
   return gp_volume_bricks (hosts, n, replica, error);
 }
 
-GStrv
+const char *const *
 gp_model_volume_bricks (GpModelRelation *relation, guint replica, const char *key,
                         GError **error)
 {
@@ -148,10 +159,9 @@ gp_model_volume_bricks (GpModelRelation *relation, guint replica, const char *ke
     }
   cached = g_hash_table_lookup (relation->volume_cache, cache_key);
   if (cached)
-    return g_strdupv (cached);
+    return (const char *const *) cached;
   bricks = compute_volume_bricks (relation, replica, key, error);
   if (bricks)
-    g_hash_table_insert (relation->volume_cache, g_steal_pointer (&cache_key),
-                         g_strdupv (bricks));
-  return bricks;
+    g_hash_table_insert (relation->volume_cache, g_steal_pointer (&cache_key), bricks);
+  return (const char *const *) bricks;
 }

@@ -380,7 +380,6 @@ load_unit (const char *relation_name, const char *unit_name, GVariant *settings,
 {
   GpModel *self = user_data;
   GpModelRelation *relation = g_hash_table_lookup (self->relations, relation_name);
-  GpLimits unlimited = self->limits;
   GpModelUnit *unit;
   GpPeerData *data;
 
@@ -391,11 +390,7 @@ load_unit (const char *relation_name, const char *unit_name, GVariant *settings,
     }
   if (g_hash_table_contains (relation->units, unit_name))
     return;
-  unlimited.max_bricks = G_MAXUINT;
-  data = gp_peer_data_new (settings, &unlimited, NULL);
-  g_strfreev (data->bricks);
-  data->bricks = g_strdupv ((GStrv) bricks);
-  data->available = data->address[0] != '\0' && data->bricks[0] != NULL;
+  data = gp_peer_data_new_stored (settings, bricks);
 
   unit = gp_model_unit_new (relation, unit_name);
   gp_model_unit_update (unit, settings, data, refused ? refused : "");

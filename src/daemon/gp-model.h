@@ -143,7 +143,9 @@ GArray *gp_model_peer_entries (GpModelRelation *relation, const char *address_ke
                                gboolean with_local, GStrv *local_bricks, GError **error);
 GPtrArray *gp_model_retrieve_remote (GpModelRelation *relation, const char *key,
                                      GError **error);
-GStrv gp_model_volume_bricks (GpModelRelation *relation, guint replica,
-                              const char *address_key, GError **error);
+/* The answer is the model's, kept until the relation changes or the next
+ * call: copy it to keep it. */
+const char *const *gp_model_volume_bricks (GpModelRelation *relation, guint replica,
+                                           const char *address_key, GError **error);
 
 G_END_DECLS
