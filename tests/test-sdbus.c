@@ -10,6 +10,7 @@
 #include <systemd/sd-bus.h>
 
 #include "gp-test-bus.h"
+#include "gp-test-render.h"
 
 #define DEST GP_TEST_BUS_NAME
 #define ROOT_PATH "/org/juju/GlusterPeer"
@@ -71,95 +72,10 @@ compare_strings (const void *a, const void *b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-static void render_one (sd_bus_message *m, GString *out);
-
-/* What is left of the current container, values separated by spaces. */
-static void
-render_rest (sd_bus_message *m, GString *out)
-{
-  gboolean first = TRUE;
-
-  for (; sd_bus_message_peek_type (m, NULL, NULL) > 0; first = FALSE)
-    {
-      if (!first)
-        g_string_append_c (out, ' ');
-      render_one (m, out);
-    }
-}
-
-/* "[a, b]"; dictionaries sorted by key, since their order means nothing. */
-static void
-render_array (sd_bus_message *m, const char *contents, GString *out)
-{
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-  guint i;
-
-  g_assert_cmpint (sd_bus_message_enter_container (m, 'a', contents), >, 0);
-  while (sd_bus_message_peek_type (m, NULL, NULL) > 0)
-    {
-      GString *item = g_string_new (NULL);
-
-      render_one (m, item);
-      g_ptr_array_add (items, g_string_free (item, FALSE));
-    }
-  g_assert_cmpint (sd_bus_message_exit_container (m), >, 0);
-  if (contents[0] == '{')
-    g_ptr_array_sort (items, compare_strings);
-  g_string_append_c (out, '[');
-  for (i = 0; i < items->len; i++)
-    g_string_append_printf (out, "%s%s", i ? ", " : "", (char *) items->pdata[i]);
-  g_string_append_c (out, ']');
-}
-
-/* One value as text: arrays as "[a, b]", dictionary entries as "key value",
- * structs as "(a b)", variants as their value. */
-static void
-render_one (sd_bus_message *m, GString *out)
-{
-  const char *contents = NULL, *text;
-  uint32_t number;
-  char type;
-
-  g_assert_cmpint (sd_bus_message_peek_type (m, &type, &contents), >, 0);
-  if (type == 's' || type == 'o' || type == 'g')
-    {
-      g_assert_cmpint (sd_bus_message_read_basic (m, type, &text), >, 0);
-      g_string_append (out, text);
-    }
-  else if (type == 'b' || type == 'u')
-    {
-      g_assert_cmpint (sd_bus_message_read_basic (m, type, &number), >, 0);
-      if (type == 'b')
-        g_string_append (out, number ? "true" : "false");
-      else
-        g_string_append_printf (out, "%u", number);
-    }
-  else if (type == 'a')
-    render_array (m, contents, out);
-  else
-    {
-      g_assert_true (type == 'e' || type == 'r' || type == 'v');
-      g_assert_cmpint (sd_bus_message_enter_container (m, type, contents), >, 0);
-      g_string_append (out, type == 'r' ? "(" : "");
-      render_rest (m, out);
-      g_string_append (out, type == 'r' ? ")" : "");
-      g_assert_cmpint (sd_bus_message_exit_container (m), >, 0);
-    }
-}
-
-static char *
-render_message (sd_bus_message *m)
-{
-  GString *out = g_string_new (NULL);
-
-  render_rest (m, out);
-  return g_string_free (out, FALSE);
-}
-
 /* ---- calls --------------------------------------------------------------- */
 
 /* Calls, asserts success (or the expected error) and returns the reply
- * as text (see render_one()), NULL after an error. */
+ * as text (see gp_test_render_message()), NULL after an error. */
 static char *
 call_full (Fixture *f, const char *expected_error, const char *path, const char *iface,
            const char *member, const char *types, ...)
@@ -179,7 +95,7 @@ call_full (Fixture *f, const char *expected_error, const char *path, const char 
   if (expected_error == NULL)
     {
       g_assert_cmpint (r, >=, 0);
-      return render_message (reply);
+      return gp_test_render_message (reply);
     }
   g_assert_cmpint (r, <, 0);
   /* a message a person can act on */
@@ -212,7 +128,7 @@ unit_changed (Fixture *f, const char *relation, const char *unit, const char *co
   if (sd_bus_call (f->client, m, 0, &error, &reply) < 0)
     g_test_message ("UnitChanged %s: %s: %s", unit, error.name, error.message);
   g_assert_cmpstr (error.name, ==, expected_error);
-  return reply ? render_message (reply) : NULL;
+  return reply ? gp_test_render_message (reply) : NULL;
 }
 
 /* A property through sd_bus_get_property, as text. */
@@ -226,7 +142,7 @@ prop (Fixture *f, const char *path, const char *iface, const char *name, const c
   if (r < 0)
     g_test_message ("%s.%s on %s: %s: %s", iface, name, path, error.name, error.message);
   g_assert_cmpint (r, >=, 0);
-  return render_message (reply);
+  return gp_test_render_message (reply);
 }
 
 #define assert_string(got, expected) G_STMT_START { \
@@ -256,7 +172,7 @@ on_signal (sd_bus_message *m, void *user_data, sd_bus_error *ret_error)
       s->arg0 = g_strdup (arg0);
       g_assert_cmpint (sd_bus_message_rewind (m, 1), >=, 0);
     }
-  s->body = render_message (m);
+  s->body = gp_test_render_message (m);
   g_ptr_array_add (f->signals, s);
   return 0;
 }
@@ -351,7 +267,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_cmpint (sd_bus_call_method (f->client, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "GetNameOwner", NULL, &reply,
                                        "s", DEST), >=, 0);
-  f->daemon_name = render_message (reply);
+  f->daemon_name = gp_test_render_message (reply);
   /* Everything the daemon broadcasts; AddMatch is a synchronous call. */
   g_assert_cmpint (sd_bus_match_signal (f->client, NULL, f->daemon_name, NULL, NULL, NULL,
                                         on_signal, f), >=, 0);

@@ -24,6 +24,23 @@ GETTER (get_ids)
   return sd_bus_message_append_strv (reply, (char **) gp_model_relation_get_ids (userdata));
 }
 
+/* One entry of an a{s(sas)}: unit name -> (address, bricks). */
+static int
+append_unit_info (sd_bus_message *reply, const char *unit, const char *address,
+                  const char *const *bricks)
+{
+  int r;
+
+  if ((r = sd_bus_message_open_container (reply, 'e', "s(sas)")) < 0 ||
+      (r = sd_bus_message_append (reply, "s", unit)) < 0 ||
+      (r = sd_bus_message_open_container (reply, 'r', "sas")) < 0 ||
+      (r = sd_bus_message_append (reply, "s", address)) < 0 ||
+      (r = sd_bus_message_append_strv (reply, (char **) bricks)) < 0 ||
+      (r = sd_bus_message_close_container (reply)) < 0)
+    return r;
+  return sd_bus_message_close_container (reply);
+}
+
 GETTER (get_departed)
 {
   g_autoptr(GVariant) departed = gp_model_relation_get_departed (userdata);
@@ -36,13 +53,7 @@ GETTER (get_departed)
   g_variant_iter_init (&iter, departed);
   while (r >= 0 && g_variant_iter_next (&iter, "{&s(&s^a&s)}", &unit, &address, &bricks))
     {
-      if ((r = sd_bus_message_open_container (reply, 'e', "s(sas)")) >= 0 &&
-          (r = sd_bus_message_append (reply, "s", unit)) >= 0 &&
-          (r = sd_bus_message_open_container (reply, 'r', "sas")) >= 0 &&
-          (r = sd_bus_message_append (reply, "s", address)) >= 0 &&
-          (r = sd_bus_message_append_strv (reply, (char **) bricks)) >= 0 &&
-          (r = sd_bus_message_close_container (reply)) >= 0)
-        r = sd_bus_message_close_container (reply);
+      r = append_unit_info (reply, unit, address, bricks);
       g_clear_pointer (&bricks, g_free);
     }
   return r < 0 ? r : sd_bus_message_close_container (reply);
@@ -246,13 +257,8 @@ method_peer_info (sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
     {
       GpPeerEntry *entry = &g_array_index (entries, GpPeerEntry, i);
 
-      if ((r = sd_bus_message_open_container (reply, 'e', "s(sas)")) < 0 ||
-          (r = sd_bus_message_append (reply, "s", entry->name)) < 0 ||
-          (r = sd_bus_message_open_container (reply, 'r', "sas")) < 0 ||
-          (r = sd_bus_message_append (reply, "s", entry->address)) < 0 ||
-          (r = sd_bus_message_append_strv (reply, (char **) entry->bricks)) < 0 ||
-          (r = sd_bus_message_close_container (reply)) < 0 ||
-          (r = sd_bus_message_close_container (reply)) < 0)
+      if ((r = append_unit_info (reply, entry->name, entry->address,
+                                 (const char *const *) entry->bricks)) < 0)
         return r;
     }
   if ((r = sd_bus_message_close_container (reply)) < 0)
