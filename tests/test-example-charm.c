@@ -1,9 +1,10 @@
 /* test-example-charm.c: the example charm in examples/gluster-charm runs
  * its hooks (dispatch, then its shell logic through gluster-peerctl) under
  * the Juju stand-ins, against the real daemon, with a `gluster` on PATH
- * that only records its arguments. Three units join the leader, one
- * leaves; the recorded gluster commands are what charm-glusterfs would
- * have run: probes, a volume on distinct hosts, its growth, a detach.
+ * that only records its arguments. Five units join the leader, three
+ * leave; the recorded gluster commands are what charm-glusterfs would
+ * have run: probes, a volume on distinct hosts, its growth, the removal
+ * of a replica set whose hosts all left, detaches.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,6 +22,7 @@ typedef struct {
   char *charm_dir;
   char *path;      /* PATH=... */
   char *log;       /* what gluster recorded */
+  char *err;       /* the last hook's stderr */
 } Unit;
 
 static void
@@ -66,6 +68,7 @@ unit_clear (Unit *unit)
   g_free (unit->charm_dir);
   g_free (unit->path);
   g_free (unit->log);
+  g_free (unit->err);
 }
 
 /* Runs the charm's dispatch for @hook as Juju would. */
@@ -87,10 +90,10 @@ run_hook (Unit *unit, const char *hook, const char *remote, const char *departin
     NULL,
   };
   const char *argv[] = { dispatch, NULL };
-  g_autofree char *err = NULL;
 
   g_test_message ("hook %s %s", hook, remote ? remote : "");
-  g_assert_cmpint (cli_spawn (unit->f, argv, env, NULL, &err), ==, 0);
+  g_clear_pointer (&unit->err, g_free);
+  g_assert_cmpint (cli_spawn (unit->f, argv, env, NULL, &unit->err), ==, 0);
 }
 
 static void
@@ -137,6 +140,33 @@ assert_replica_set (const char *line, const char *prefix, GPtrArray *bricks)
   g_ptr_array_add (bricks, g_strdup (words[1]));
 }
 
+/* Runs the departed hook of unit @n as Juju does (its bag readable in the
+ * hook, gone after). */
+static void
+depart (Unit *unit, guint n)
+{
+  g_autofree char *name = g_strdup_printf ("glusterfs/%u", n);
+
+  run_hook (unit, "server-relation-departed", name, name);
+  cli_model_remove_bag (unit->f, REL, name);
+}
+
+/* The units in `gluster-peerctl departed-units --json`, joined by blanks. */
+static char *
+departed_units (CliFixture *f)
+{
+  g_autoptr(json_t) node = cli_json (f, "departed-units", NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *name;
+  json_t *entry;
+
+  g_assert_true (json_is_object (node));
+  json_object_foreach (node, name, entry)
+    g_ptr_array_add (names, (char *) name);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
@@ -148,7 +178,8 @@ test_scenario (CliFixture *f, gconstpointer data)
 {
   g_auto(GStrv) lines = NULL;
   g_autoptr(GPtrArray) bricks = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *bag = NULL;
+  g_autoptr(GPtrArray) grown = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *bag = NULL, *departed = NULL, *removal = NULL;
   Unit unit = { 0 };
 
   install_charm (f, &unit);
@@ -168,12 +199,27 @@ test_scenario (CliFixture *f, gconstpointer data)
   join (&unit, 2, TRUE);   /* a third host: a second replica set */
   join (&unit, 3, FALSE);  /* no storage yet: probed only */
   run_hook (&unit, "update-status", NULL, NULL);
-  run_hook (&unit, "server-relation-departed", "glusterfs/3", "glusterfs/3");
-  cli_model_remove_bag (f, REL, "glusterfs/3");
+  depart (&unit, 3);       /* no bricks: detached at once */
+  departed = departed_units (f);
+  g_assert_cmpstr (departed, ==, "");
+  g_clear_pointer (&departed, g_free);
+  run_hook (&unit, "update-status", NULL, NULL);
+
+  join (&unit, 4, TRUE);   /* one brick more: no whole replica set */
+  join (&unit, 5, TRUE);   /* now one: a third replica set, on 4 and 5 */
+  depart (&unit, 4);       /* its set still has 5: left, Departed kept */
+  g_assert_nonnull (strstr (unit.err, "glusterfs/4 left bricks in gv0"));
+  departed = departed_units (f);
+  g_assert_cmpstr (departed, ==, "glusterfs/4");
+  g_clear_pointer (&departed, g_free);
+  run_hook (&unit, "update-status", NULL, NULL);
+  depart (&unit, 5);       /* the whole set gone: removed, both detached */
+  departed = departed_units (f);
+  g_assert_cmpstr (departed, ==, "");
   run_hook (&unit, "update-status", NULL, NULL);
 
   lines = recorded (&unit);
-  g_assert_cmpuint (g_strv_length (lines), ==, 7);
+  g_assert_cmpuint (g_strv_length (lines), ==, 13);
   g_assert_cmpstr (lines[0], ==, "peer probe 10.0.0.11");
   assert_replica_set (lines[1], "volume create gv0 replica 2 ", bricks);
   g_assert_cmpstr (lines[2], ==, "volume start gv0");
@@ -181,6 +227,18 @@ test_scenario (CliFixture *f, gconstpointer data)
   assert_replica_set (lines[4], "volume add-brick gv0 replica 2 ", bricks);
   g_assert_cmpstr (lines[5], ==, "peer probe 10.0.0.13");
   g_assert_cmpstr (lines[6], ==, "peer detach 10.0.0.13");
+  g_assert_cmpstr (lines[7], ==, "peer probe 10.0.0.14");
+  g_assert_cmpstr (lines[8], ==, "peer probe 10.0.0.15");
+  assert_replica_set (lines[9], "volume add-brick gv0 replica 2 ", grown);
+  g_ptr_array_sort (grown, compare_strings);
+  g_assert_cmpstr (grown->pdata[0], ==, "10.0.0.14:/srv/b4");
+  g_assert_cmpstr (grown->pdata[1], ==, "10.0.0.15:/srv/b5");
+  /* Exactly that set's bricks, at the departed units' last addresses. */
+  removal = g_strdup_printf ("volume remove-brick gv0 replica 2 %s force",
+                             lines[9] + strlen ("volume add-brick gv0 replica 2 "));
+  g_assert_cmpstr (lines[10], ==, removal);
+  g_assert_cmpstr (lines[11], ==, "peer detach 10.0.0.14");
+  g_assert_cmpstr (lines[12], ==, "peer detach 10.0.0.15");
   /* Every brick of the relation is in the volume, once. */
   g_ptr_array_sort (bricks, compare_strings);
   g_assert_cmpuint (bricks->len, ==, 4);
