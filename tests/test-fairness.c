@@ -1,7 +1,9 @@
 /* test-fairness.c: what clients send cannot stop, stall or swell the
  * daemon. A flood of pipelined queries from uid 65534 gets
  * LimitsExceeded past its quota of calls in flight while root's hook call
- * is answered ahead of the queries still waiting; peers whose bags would
+ * is answered ahead of the queries still waiting; a queued VolumeBricks
+ * answered a loop turn after its placement gets root's answer, before or
+ * after a change read in between; peers whose bags would
  * make GetManagedObjects pass the bus's 32 MiB limit are refused into
  * Problems, and the hook call succeeds; 16 MiB arguments from uid 65534
  * are refused without the daemon keeping them.
@@ -188,6 +190,65 @@ test_flood (Fixture *f, gconstpointer data)
   g_assert_true (gp_test_daemon_is_running (f->daemon));
 }
 
+/* A queued VolumeBricks that places afresh answers on a later loop turn:
+ * the answer is the one root gets at once, and with root's change read in
+ * between, the state before or after it, never a mix. */
+static GVariant *
+volume_bricks (GDBusConnection *conn)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = call (conn, SERVER_PATH, RELATION_IFACE, "VolumeBricks",
+                          g_variant_new ("(us)", 2, ""), &error);
+
+  g_assert_no_error (error);
+  return reply;
+}
+
+static void
+on_reply (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(GVariant **) user_data = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source),
+                                                            result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_volume_bricks_later_turn (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GVariant) from_root = NULL, from_nobody = NULL, before = NULL, after = NULL;
+  g_autoptr(GVariant) changed = NULL;
+  g_autoptr(GVariant) root_reply = NULL, bricks = NULL;
+
+  if (skip_unless_root (f))
+    return;
+  for (guint u = 1; u <= 4; u++)
+    unit_changed (f, u, unit_settings (u, 3));
+  from_nobody = volume_bricks (f->nobody);
+  from_root = volume_bricks (f->root);
+  g_assert_true (g_variant_equal (from_nobody, from_root));
+  bricks = g_variant_get_child_value (from_root, 0);
+  g_assert_cmpuint (g_variant_n_children (bricks), ==, 12);
+
+  before = g_steal_pointer (&from_root);
+  g_dbus_connection_call (f->nobody, GP_TEST_BUS_NAME, SERVER_PATH, RELATION_IFACE,
+                          "VolumeBricks", g_variant_new ("(us)", 2, ""), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 120000, NULL, on_reply, &changed);
+  g_dbus_connection_call (f->root, GP_TEST_BUS_NAME, ROOT_PATH, MANAGER_IFACE, "UnitChanged",
+                          g_variant_new ("(ss@a{ss})", "server", "glusterfs/5",
+                                         unit_settings (5, 3)),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, 120000, NULL, on_reply, &root_reply);
+  while (changed == NULL || root_reply == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  after = volume_bricks (f->root);
+  g_assert_false (g_variant_equal (before, after));
+  g_assert_true (g_variant_equal (changed, before) || g_variant_equal (changed, after));
+  g_clear_pointer (&from_nobody, g_variant_unref);
+  from_nobody = volume_bricks (f->nobody);
+  g_assert_true (g_variant_equal (from_nobody, after));
+}
+
 /* ---- replies within the bus's limit ------------------------------------------ */
 
 static void
@@ -288,6 +349,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/fairness/flood", Fixture, NULL, fixture_set_up, test_flood, fixture_tear_down);
+  g_test_add ("/fairness/volume-bricks-later-turn", Fixture, NULL, fixture_set_up,
+              test_volume_bricks_later_turn, fixture_tear_down);
   g_test_add ("/fairness/state-budget", Fixture, NULL, fixture_set_up, test_state_budget,
               fixture_tear_down);
   g_test_add ("/fairness/large-arguments", Fixture, NULL, fixture_set_up, test_large_arguments,

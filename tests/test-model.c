@@ -2,7 +2,8 @@
  * in which a hook call publishes, retried hooks publishing nothing, a
  * peer's bag over a limit or over the state budget kept out (the call
  * succeeds), this unit's own data over the budget refused, and VolumeBricks
- * answers kept until the relation changes.
+ * answers kept until the relation changes: each kind of change drops them,
+ * nothing else does.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -404,6 +405,114 @@ test_relation_problems (Fixture *f, gconstpointer data)
   g_assert_cmpstrv (gp_model_relation_get_problems (relation), NO_IDS);
 }
 
+/* Asks two VolumeBricks argument sets, so that a dropped cache shows as
+ * one kept answer after the next call instead of two. */
+static const char *const *
+ask_volume_bricks (GpModelRelation *relation)
+{
+  g_autoptr(GError) error = NULL;
+  const char *const *answer = gp_model_volume_bricks (relation, 1, "", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (gp_model_volume_bricks (relation, 1, "private-address", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (relation->volume_cache), ==, 2);
+  return answer;
+}
+
+/* After a change: the next call computes afresh (the old answers are gone)
+ * and sees the change. */
+static void
+assert_recomputed (GpModelRelation *relation, guint64 generation, const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  const char *const *answer;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (gp_model_relation_get_generation (relation), >, generation);
+  answer = gp_model_volume_bricks (relation, 1, "", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (relation->volume_cache), ==, 1);
+  text = g_strjoinv (" ", (char **) answer);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_query_cache_invalidation (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) local = NULL;
+  const char *const *answer;
+  GpModelRelation *relation, *other;
+  guint64 generation;
+
+  changed (f, "glusterfs/1", "{'private-address': '10.0.0.1', 'bricks': '[\"/a\"]'}");
+  relation = gp_model_unit_get_relation (changed (f, "glusterfs/2", "{'private-address': "
+                                                  "'10.0.0.2', 'bricks': '[\"/b\"]'}"));
+  other = gp_model_unit_get_relation (changed_on (f, "client:7", "fuse/1",
+                                                  "{'private-address': '10.0.1.1'}"));
+
+  /* reused: asked again, a retried hook that changes nothing, another
+   * relation's change */
+  answer = ask_volume_bricks (relation);
+  generation = gp_model_relation_get_generation (relation);
+  g_assert_true (gp_model_volume_bricks (relation, 1, "", &error) == answer);
+  changed (f, "glusterfs/2", "{'private-address': '10.0.0.2', 'bricks': '[\"/b\"]'}");
+  changed_on (f, "client:7", "fuse/1", "{'private-address': '10.0.1.2'}");
+  g_assert_cmpuint (gp_model_relation_get_generation (relation), ==, generation);
+  g_assert_true (gp_model_volume_bricks (relation, 1, "", &error) == answer);
+  g_assert_cmpuint (g_hash_table_size (relation->volume_cache), ==, 2);
+  g_assert_cmpuint (g_hash_table_size (other->volume_cache), ==, 0);
+
+  /* unit changed; until asked again, the last answer is still there for a
+   * call that placed it and answers a loop turn later */
+  g_assert_true (gp_model_volume_bricks_is_kept (relation, 1, ""));
+  changed (f, "glusterfs/2", "{'private-address': '10.0.0.3', 'bricks': '[\"/b\"]'}");
+  g_assert_false (gp_model_volume_bricks_is_kept (relation, 1, ""));
+  g_assert_true (gp_model_volume_bricks_last (relation, 1, "") == answer);
+  assert_recomputed (relation, generation, "10.0.0.1:/a 10.0.0.3:/b");
+  g_assert_true (gp_model_volume_bricks_is_kept (relation, 1, ""));
+
+  /* unit joined, with its bricks, on an id of its own */
+  ask_volume_bricks (relation);
+  generation = gp_model_relation_get_generation (relation);
+  changed_on (f, "server:2", "glusterfs/3", "{'private-address': '10.0.0.4', "
+                                            "'bricks': '[\"/c\"]'}");
+  assert_recomputed (relation, generation, "10.0.0.1:/a 10.0.0.3:/b 10.0.0.4:/c");
+
+  /* unit joined, before any bag: no bricks, but a change all the same */
+  ask_volume_bricks (relation);
+  generation = gp_model_relation_get_generation (relation);
+  g_assert_nonnull (gp_model_unit_joined (f->model, "server:1", "glusterfs/4", &error));
+  g_assert_no_error (error);
+  assert_recomputed (relation, generation, "10.0.0.1:/a 10.0.0.3:/b 10.0.0.4:/c");
+
+  /* unit departed */
+  ask_volume_bricks (relation);
+  generation = gp_model_relation_get_generation (relation);
+  departed (f, "server:1", "glusterfs/1");
+  assert_recomputed (relation, generation, "10.0.0.3:/b 10.0.0.4:/c");
+
+  /* local settings: this unit's own bricks join the answer */
+  ask_volume_bricks (relation);
+  generation = gp_model_relation_get_generation (relation);
+  local = g_variant_ref_sink (g_variant_new_parsed ("{'private-address': '10.0.0.9', "
+                                                    "'bricks': '[\"/z\"]'}"));
+  g_assert_true (gp_model_set_local_unit (f->model, relation, "glusterfs/9", local, &error));
+  g_assert_no_error (error);
+  assert_recomputed (relation, generation, "10.0.0.3:/b 10.0.0.4:/c 10.0.0.9:/z");
+
+  /* relation broken: the relation and what it kept are gone; the name
+   * comes back empty */
+  ask_volume_bricks (relation);
+  g_assert_true (gp_model_relation_broken (f->model, "server:1", &error));
+  g_assert_no_error (error);
+  g_assert_null (gp_model_lookup_relation (f->model, "server"));
+  relation = gp_model_unit_get_relation (changed (f, "glusterfs/5", "{'private-address': "
+                                                  "'10.0.0.5', 'bricks': '[\"/e\"]'}"));
+  assert_recomputed (relation, 0, "10.0.0.5:/e");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -425,5 +534,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/model/relation-problems", Fixture, NULL, fixture_set_up,
               test_relation_problems, fixture_tear_down);
+  g_test_add ("/model/query-cache-invalidation", Fixture, NULL, fixture_set_up,
+              test_query_cache_invalidation, fixture_tear_down);
   return g_test_run ();
 }

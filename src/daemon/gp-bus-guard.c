@@ -26,11 +26,17 @@ struct _GpBusGuard {
   sd_event_source *serve;
 };
 
-typedef struct {
+typedef struct QueuedCall {
   sd_bus_message *message;
   const GpBusGuardInterface *interface;
   const sd_bus_vtable *method;
+  gboolean again;        /* its handler asked to be run once more */
+  gboolean served_again; /* and this is that run */
 } QueuedCall;
+
+/* The queued query whose handler runs: handlers get no guard, and sd-bus
+ * has no current slot for them then. One loop, one thread. */
+static QueuedCall *serving;
 
 static const sd_bus_vtable *
 vtable_find_method (const sd_bus_vtable *vtable, const char *member)
@@ -140,7 +146,11 @@ serve_one (GpBusGuard *self, QueuedCall *call)
                                   sd_bus_message_get_path (m));
       return;
     }
+  serving = call;
   r = call->method->x.method.handler (m, object, &error);
+  serving = NULL;
+  if (sd_bus_error_is_set (&error) || r < 0)
+    call->again = FALSE; /* answered below */
   if (sd_bus_error_is_set (&error))
     sd_bus_reply_method_error (m, &error);
   else if (r < 0)
@@ -156,13 +166,38 @@ on_serve (sd_event_source *source, void *user_data)
 
   if (call)
     {
-      in_flight_add (self, sd_bus_message_get_sender (call->message), -1);
       serve_one (self, call);
-      queued_call_free (call);
+      if (call->again)
+        {
+          call->again = FALSE;
+          call->served_again = TRUE;
+          sd_bus_message_rewind (call->message, 1); /* its handler reads it again */
+          g_queue_push_head (&self->queue, call);
+        }
+      else
+        {
+          in_flight_add (self, sd_bus_message_get_sender (call->message), -1);
+          queued_call_free (call);
+        }
     }
   if (g_queue_is_empty (&self->queue))
     sd_event_source_set_enabled (source, SD_EVENT_OFF);
   return 0;
+}
+
+gboolean
+gp_bus_guard_serve_again (sd_bus_message *m)
+{
+  if (serving == NULL || serving->message != m || serving->served_again)
+    return FALSE;
+  serving->again = TRUE;
+  return TRUE;
+}
+
+gboolean
+gp_bus_guard_is_served_again (sd_bus_message *m)
+{
+  return serving && serving->message == m && serving->served_again;
 }
 
 /* Takes the query for later, or refuses it when its sender (or everyone)

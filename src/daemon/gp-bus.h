@@ -63,5 +63,12 @@ typedef struct _GpBusGuard GpBusGuard;
 GpBusGuard *gp_bus_guard_new (sd_bus *bus, sd_event *event,
                               const GpBusGuardInterface *interfaces, GError **error);
 void gp_bus_guard_free (GpBusGuard *guard);
+/* From the handler of a queued query: serve @m once more, first, on a
+ * later idle turn, so that privileged calls read in between go first; the
+ * handler then must not reply. FALSE when @m is not the query being
+ * served from the queue, or is already served a second time. */
+gboolean gp_bus_guard_serve_again (sd_bus_message *m);
+/* Whether @m is a query served a second time. */
+gboolean gp_bus_guard_is_served_again (sd_bus_message *m);
 
 G_END_DECLS

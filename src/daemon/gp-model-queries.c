@@ -144,11 +144,30 @@ compute_volume_bricks (GpModelRelation *relation, guint replica, const char *key
   return gp_volume_bricks (hosts, n, replica, error);
 }
 
+#define VOLUME_CACHE_KEY(replica, key) g_strdup_printf ("%u %s", (replica), (key))
+
+gboolean
+gp_model_volume_bricks_is_kept (GpModelRelation *relation, guint replica, const char *key)
+{
+  g_autofree char *cache_key = VOLUME_CACHE_KEY (replica, key);
+
+  return relation->volume_generation == relation->generation &&
+         g_hash_table_contains (relation->volume_cache, cache_key);
+}
+
+const char *const *
+gp_model_volume_bricks_last (GpModelRelation *relation, guint replica, const char *key)
+{
+  g_autofree char *cache_key = VOLUME_CACHE_KEY (replica, key);
+
+  return g_hash_table_lookup (relation->volume_cache, cache_key);
+}
+
 const char *const *
 gp_model_volume_bricks (GpModelRelation *relation, guint replica, const char *key,
                         GError **error)
 {
-  g_autofree char *cache_key = g_strdup_printf ("%u %s", replica, key);
+  g_autofree char *cache_key = VOLUME_CACHE_KEY (replica, key);
   GStrv cached, bricks;
 
   if (relation->volume_generation != relation->generation ||

@@ -147,5 +147,13 @@ GPtrArray *gp_model_retrieve_remote (GpModelRelation *relation, const char *key,
  * call: copy it to keep it. */
 const char *const *gp_model_volume_bricks (GpModelRelation *relation, guint replica,
                                            const char *address_key, GError **error);
+/* Whether the answer for these arguments is kept and current. */
+gboolean gp_model_volume_bricks_is_kept (GpModelRelation *relation, guint replica,
+                                         const char *address_key);
+/* The answer last computed for these arguments, even if the relation
+ * changed since, or NULL: for a call that computed it and answers a loop
+ * turn later (the call came before that change), not for new calls. */
+const char *const *gp_model_volume_bricks_last (GpModelRelation *relation, guint replica,
+                                                const char *address_key);
 
 G_END_DECLS
