@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,12 @@ main (int argc, char **argv)
    * every file SQLite or we create is 0600 (UMask=0077 in the unit says
    * the same to systemd). */
   umask (S_IRWXG | S_IRWXO);
+  /* Big replies (GetManagedObjects at 10,000 units is 14.5 MiB) are
+   * grown by realloc; with glibc's sliding threshold, once one is freed
+   * the next ones come from the heap, which keeps the peak. A fixed
+   * threshold hands them back to the kernel: 51 -> 46 MiB peak at 10,000
+   * units, no slower (README, Benchmarks). */
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
   setlocale (LC_ALL, "");
   status = parse_options (&argc, &argv, &options);
   if (status >= 0)
