@@ -500,12 +500,6 @@ gp_model_set_observer (GpModel *self, const GpModelObserver *observer, gpointer 
   self->observer_data = data;
 }
 
-const GpLimits *
-gp_model_get_limits (GpModel *self)
-{
-  return &self->limits;
-}
-
 /* ---- lookups ---------------------------------------------------------------- */
 
 static gint

@@ -58,7 +58,6 @@ typedef struct {
 GpModel *gp_model_new (GpStore *store, const GpLimits *limits, GError **error);
 void gp_model_free (GpModel *self);
 void gp_model_set_observer (GpModel *self, const GpModelObserver *observer, gpointer data);
-const GpLimits *gp_model_get_limits (GpModel *self);
 
 /* Bytes the whole state may cost (see gp-model-budget.c); a call that would
  * pass it fails (this unit's own data, a new unit) or is refused into the
