@@ -278,19 +278,27 @@ typedef struct {
   const char *relation;    /* what the daemon is told: the id, else the endpoint */
 } Hook;
 
+/* The endpoint's relation object; @flags on top of never listening for
+ * its signals (a hook only calls and reads). */
+static GpDbusRelation *
+endpoint_relation (Hook *hook, GDBusProxyFlags flags, GError **error)
+{
+  g_autofree char *path = gp_relation_object_path (hook->endpoint);
+
+  return gp_dbus_relation_proxy_new_sync (hook->cli->connection,
+                                          flags | G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                          GP_BUS_NAME, path, NULL, error);
+}
+
 /* Hands this unit's own data bag (read before anything changed) to the
  * daemon. */
 static gboolean
 set_local_unit (Hook *hook, GVariant *bag, GError **error)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
-  g_autofree char *path = gp_relation_object_path (hook->endpoint);
+  /* No properties needed: just the method call. */
+  g_autoptr(GpDbusRelation) relation =
+    endpoint_relation (hook, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, error);
 
-  /* No properties or signals needed: just the method call. */
-  relation = gp_dbus_relation_proxy_new_sync (hook->cli->connection,
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-                                              GP_BUS_NAME, path, NULL, error);
   return relation && gp_dbus_relation_call_set_local_unit_sync (relation, env ("JUJU_UNIT_NAME"),
                                                                 bag, NULL, error);
 }
@@ -303,16 +311,12 @@ static gboolean
 forget_if_left (Hook *hook, GError **error)
 {
   g_autoptr(GpDbusRelation) relation = NULL;
-  g_autofree char *path = gp_relation_object_path (hook->endpoint);
   const char *departing = env ("JUJU_DEPARTING_UNIT");
   const char *const *units;
 
   if (departing == NULL || g_strcmp0 (departing, env ("JUJU_UNIT_NAME")) != 0)
     return TRUE;
-  relation = gp_dbus_relation_proxy_new_sync (hook->cli->connection,
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                              GP_BUS_NAME, path, NULL, error);
+  relation = endpoint_relation (hook, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, error);
   if (relation == NULL)
     return FALSE;
   units = gp_dbus_relation_get_units (relation);
@@ -330,14 +334,10 @@ forget_if_left (Hook *hook, GError **error)
 static gboolean
 forget_earlier_life (Hook *hook, GError **error)
 {
-  g_autoptr(GpDbusRelation) relation = NULL;
-  g_autofree char *path = gp_relation_object_path (hook->endpoint);
+  g_autoptr(GpDbusRelation) relation =
+    endpoint_relation (hook, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, error);
   const char *local_unit;
 
-  relation = gp_dbus_relation_proxy_new_sync (hook->cli->connection,
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-                                              GP_BUS_NAME, path, NULL, error);
   if (relation == NULL)
     return FALSE;
   local_unit = gp_dbus_relation_get_local_unit (relation);

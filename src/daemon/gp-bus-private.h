@@ -7,6 +7,12 @@ G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sd_bus_message, sd_bus_message_unref)
 
+/* A property getter of sd-bus's signature; userdata is the object found. */
+#define GETTER(name) \
+  static int name (sd_bus *bus, const char *path, const char *interface, \
+                   const char *property, sd_bus_message *reply, void *userdata, \
+                   sd_bus_error *ret_error)
+
 struct _GpBus {
   sd_bus *bus;
   GpModel *model;

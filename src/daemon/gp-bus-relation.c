@@ -4,11 +4,6 @@
 
 #include "gp-bus-private.h"
 
-#define GETTER(name) \
-  static int name (sd_bus *bus, const char *path, const char *interface, \
-                   const char *property, sd_bus_message *reply, void *userdata, \
-                   sd_bus_error *ret_error)
-
 GETTER (get_name)
 {
   return sd_bus_message_append_basic (reply, 's', gp_model_relation_get_name (userdata));
